@@ -1,16 +1,122 @@
-"""The Alexa Smart Properties integration."""
+"""The Alexa Smart Properties integration: wires client, coordinators and platforms."""
 
 from __future__ import annotations
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from datetime import timedelta
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.helpers import config_entry_oauth2_flow
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
+
+from .connection import async_build_client, has_residential_apis
+from .const import (
+    CONF_ENDPOINT_INTERVAL,
+    CONF_INVENTORY_INTERVAL,
+    CONF_OCCUPANCY_INTERVAL,
+    CONF_REFRESH_TOKEN,
+    DEFAULT_ENDPOINT_INTERVAL,
+    DEFAULT_INVENTORY_INTERVAL,
+    DEFAULT_OCCUPANCY_INTERVAL,
+    DOMAIN,
+    MIN_ENDPOINT_INTERVAL,
+)
+from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoordinator
+from .data import AspConfigEntry, AspRuntimeData
+from .devices import async_sync_devices, device_is_stale
+
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.CLIMATE,
+    Platform.EVENT,
+    Platform.LIGHT,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Set up Alexa Smart Properties from a config entry."""
+def _interval(entry: AspConfigEntry, key: str, default: timedelta) -> timedelta:
+    minutes = entry.options.get(key)
+    return timedelta(minutes=minutes) if minutes else default
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
+    """Set up an organization: client, coordinators, then platforms."""
+
+    @callback
+    def store_refresh_token(refresh_token: str) -> None:
+        # LWA may rotate the refresh token; the old one can stop working, so keep each one.
+        token = {**entry.data["token"], CONF_REFRESH_TOKEN: refresh_token}
+        hass.config_entries.async_update_entry(entry, data={**entry.data, "token": token})
+
+    try:
+        client = await async_build_client(hass, entry.data, store_refresh_token)
+    except config_entry_oauth2_flow.ImplementationUnavailableError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN, translation_key="implementation_unavailable"
+        ) from err
+
+    inventory = InventoryCoordinator(
+        hass,
+        entry,
+        client,
+        _interval(entry, CONF_INVENTORY_INTERVAL, DEFAULT_INVENTORY_INTERVAL),
+    )
+    inventory.residential = has_residential_apis(entry.data)
+    occupancy = OccupancyCoordinator(
+        hass,
+        entry,
+        client,
+        inventory,
+        _interval(entry, CONF_OCCUPANCY_INTERVAL, DEFAULT_OCCUPANCY_INTERVAL),
+    )
+    endpoints = EndpointCoordinator(
+        hass,
+        entry,
+        client,
+        inventory,
+        occupancy,
+        max(
+            _interval(entry, CONF_ENDPOINT_INTERVAL, DEFAULT_ENDPOINT_INTERVAL),
+            MIN_ENDPOINT_INTERVAL,
+        ),
+    )
+    # In order: occupancy needs the homes, endpoints need occupancy (the privacy rule).
+    await inventory.async_config_entry_first_refresh()
+    await occupancy.async_config_entry_first_refresh()
+    await endpoints.async_config_entry_first_refresh()
+    entry.runtime_data = AspRuntimeData(
+        client=client, inventory=inventory, occupancy=occupancy, endpoints=endpoints
+    )
+
+    @callback
+    def sync_devices() -> None:
+        async_sync_devices(hass, entry)
+
+    # Registered before the platforms' listeners: devices must exist before their entities.
+    sync_devices()
+    for coordinator in (inventory, occupancy, endpoints):
+        entry.async_on_unload(coordinator.async_add_listener(sync_devices))
+    entry.async_on_unload(inventory.async_add_listener(occupancy.async_homes_changed))
+    entry.async_on_unload(occupancy.async_add_listener(endpoints.async_privacy_changed))
+
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 
-async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
-    """Unload a config entry."""
-    return True
+async def async_unload_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
+    """Unload an organization."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: AspConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a device Amazon no longer lists."""
+    return device_is_stale(entry, device)

@@ -1,0 +1,87 @@
+"""Climate: thermostats, read-only (Amazon's feature API offers no thermostat writes)."""
+
+from __future__ import annotations
+
+from homeassistant.components.climate import ClimateEntity
+from homeassistant.components.climate.const import ClimateEntityFeature, HVACMode
+from homeassistant.const import UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api.models import Feature, FeatureName, Temperature, TemperatureScale
+from .coordinator import EndpointCoordinator
+from .data import AspConfigEntry
+from .entity import AspEndpointEntity, async_add_endpoint_entities
+
+PARALLEL_UPDATES = 0
+
+HVAC_MODES: dict[str, HVACMode] = {
+    "HEAT": HVACMode.HEAT,
+    "COOL": HVACMode.COOL,
+    "AUTO": HVACMode.HEAT_COOL,
+    "ECO": HVACMode.AUTO,
+    "OFF": HVACMode.OFF,
+}
+
+
+def _unit(reading: Temperature | None) -> UnitOfTemperature:
+    if reading is not None and reading.scale == TemperatureScale.FAHRENHEIT:
+        return UnitOfTemperature.FAHRENHEIT
+    return UnitOfTemperature.CELSIUS
+
+
+class Thermostat(AspEndpointEntity, ClimateEntity):
+    """A thermostat's temperature, setpoint and mode, as Amazon reports them."""
+
+    _attr_name = None
+    _attr_supported_features = ClimateEntityFeature(0)
+
+    def __init__(self, coordinator: EndpointCoordinator, key: str) -> None:
+        """Create the climate entity for one thermostat."""
+        super().__init__(coordinator, key, "thermostat")
+        self._attr_hvac_modes = list(dict.fromkeys(HVAC_MODES.values()))
+
+    @property
+    def _feature(self) -> Feature | None:
+        return self.endpoint.feature(FeatureName.THERMOSTAT)
+
+    @property
+    def temperature_unit(self) -> str:
+        """Return the scale the thermostat reports in."""
+        feature = self._feature
+        return _unit(feature.temperature() if feature else None)
+
+    @property
+    def current_temperature(self) -> float | None:
+        """Return the measured temperature."""
+        feature = self._feature
+        reading = feature.temperature() if feature else None
+        return reading.value if reading else None
+
+    @property
+    def target_temperature(self) -> float | None:
+        """Return the setpoint."""
+        feature = self._feature
+        reading = feature.temperature("targetSetpoint") if feature else None
+        return reading.value if reading else None
+
+    @property
+    def hvac_mode(self) -> HVACMode | None:
+        """Return the mode."""
+        feature = self._feature
+        mode = feature.thermostat_mode if feature else None
+        return HVAC_MODES.get(mode) if mode else None
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AspConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add thermostats, now and as devices appear."""
+    async_add_endpoint_entities(
+        entry,
+        lambda endpoint: endpoint.has_feature(FeatureName.THERMOSTAT),
+        lambda c, key: [Thermostat(c, key)],
+        async_add_entities,
+    )

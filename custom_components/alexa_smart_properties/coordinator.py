@@ -1,0 +1,395 @@
+"""Coordinators, one per polling cadence: inventory, occupancy and endpoints."""
+
+from __future__ import annotations
+
+import asyncio
+from abc import abstractmethod
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from .api import (
+    AspAuthenticationError,
+    AspClient,
+    AspError,
+    AspForbiddenError,
+    AspNotFoundError,
+    AspRateLimitError,
+)
+from .api.models import (
+    Automation,
+    Endpoint,
+    ExpandValue,
+    Home,
+    HomeCommunity,
+    HomeOccupancy,
+    OccupancyState,
+    SkillEnablement,
+)
+from .const import (
+    CONF_COMMUNITIES,
+    CONF_ORGANIZATION_ID,
+    DOMAIN,
+    LOGGER,
+    MAX_CONCURRENT_REQUESTS,
+    PENDING_OCCUPANCY_INTERVAL,
+)
+from .data import AspConfigEntry
+
+# After this many refreshes in a row refused with 429, tell the user in a repair issue.
+THROTTLED_REFRESHES_FOR_ISSUE = 3
+HIDDEN_STATES = frozenset({OccupancyState.OCCUPIED, OccupancyState.LINKED})
+
+
+async def gather_bounded[K, V](
+    keys: Iterable[K], fetch: Callable[[K], Awaitable[V]], limit: int = MAX_CONCURRENT_REQUESTS
+) -> dict[K, V]:
+    """Run `fetch` for every key with at most `limit` in flight; return results by key."""
+    semaphore = asyncio.Semaphore(limit)
+
+    async def one(key: K) -> tuple[K, V]:
+        async with semaphore:
+            return key, await fetch(key)
+
+    return dict(await asyncio.gather(*(one(key) for key in keys)))
+
+
+class AspCoordinator[T](DataUpdateCoordinator[T]):
+    """Maps client errors to what Home Assistant expects, and raises or clears repairs."""
+
+    config_entry: AspConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: AspConfigEntry,
+        client: AspClient,
+        kind: str,
+        interval: timedelta,
+    ) -> None:
+        """Create a coordinator polling every `interval`."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} {kind}",
+            update_interval=interval,
+            always_update=False,
+        )
+        self.client = client
+        self.kind = kind
+        self.organization_id: str = entry.data[CONF_ORGANIZATION_ID]
+        self._throttled_refreshes = 0
+
+    async def _async_update_data(self) -> T:
+        try:
+            data = await self._async_fetch()
+        except AspAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except AspRateLimitError as err:
+            self._throttled_refreshes += 1
+            if self._throttled_refreshes >= THROTTLED_REFRESHES_FOR_ISSUE:
+                self._raise_issue("throttled")
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                retry_after=err.retry_after,
+            ) from err
+        except AspError as err:
+            if isinstance(err, AspForbiddenError) and self.kind == "inventory":
+                self._raise_issue("organization_forbidden")
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"what": self.kind, "error": str(err)},
+            ) from err
+        self._throttled_refreshes = 0
+        self._clear_issue("throttled")
+        if self.kind == "inventory":
+            self._clear_issue("organization_forbidden")
+        return data
+
+    @abstractmethod
+    async def _async_fetch(self) -> T:
+        """Read this coordinator's data from the API."""
+
+    def _issue_id(self, key: str) -> str:
+        return f"{key}_{self.config_entry.entry_id}"
+
+    def _raise_issue(self, key: str) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            self._issue_id(key),
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=key,
+            translation_placeholders={"title": self.config_entry.title},
+        )
+
+    def _clear_issue(self, key: str) -> None:
+        ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(key))
+
+
+# --- Inventory ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryData:
+    """Communities, homes, unit names, skill enablements and automations."""
+
+    communities: dict[str, HomeCommunity] = field(default_factory=dict)
+    homes: dict[str, Home] = field(default_factory=dict)
+    unit_names: dict[str, str] = field(default_factory=dict)
+    skills: dict[str, tuple[SkillEnablement, ...]] = field(default_factory=dict)
+    automations: dict[str, tuple[Automation, ...]] = field(default_factory=dict)
+
+    def homes_of(self, community_id: str) -> list[Home]:
+        """Return the homes of a community."""
+        return [home for home in self.homes.values() if home.home_community_id == community_id]
+
+
+class InventoryCoordinator(AspCoordinator[InventoryData]):
+    """Slow poll of what rarely changes."""
+
+    def __init__(
+        self, hass: HomeAssistant, entry: AspConfigEntry, client: AspClient, interval: timedelta
+    ) -> None:
+        """Create the inventory coordinator."""
+        super().__init__(hass, entry, client, "inventory", interval)
+        self.included_communities: frozenset[str] = frozenset(
+            entry.options.get(CONF_COMMUNITIES, [])
+        )
+        self.residential = True
+
+    async def _async_fetch(self) -> InventoryData:
+        client = self.client
+        unit_names: dict[str, str] = {}
+        if not self.residential:
+            async for unit in client.iter_units(self.organization_id):
+                if unit.name:
+                    unit_names[unit.id] = unit.name
+            return InventoryData(unit_names=unit_names)
+        communities = {
+            community.id: community
+            async for community in client.iter_home_communities(self.organization_id)
+            if not self.included_communities or community.id in self.included_communities
+        }
+
+        async def homes_of(community_id: str) -> list[Home]:
+            return [home async for home in client.iter_homes(community_id)]
+
+        homes = {
+            home.id: home
+            for community_homes in (await gather_bounded(communities, homes_of)).values()
+            for home in community_homes
+        }
+
+        async def skills_of(unit_id: str) -> tuple[SkillEnablement, ...]:
+            try:
+                return tuple([s async for s in client.iter_skill_enablements(unit_id)])
+            except AspForbiddenError, AspNotFoundError:
+                return ()
+
+        async def automations_of(unit_id: str) -> tuple[Automation, ...]:
+            try:
+                return tuple([a async for a in client.iter_automations(unit_id)])
+            except AspForbiddenError, AspNotFoundError:
+                return ()
+
+        skills, automations = await asyncio.gather(
+            gather_bounded(homes, skills_of), gather_bounded(homes, automations_of)
+        )
+        return InventoryData(
+            communities=communities,
+            homes=homes,
+            unit_names=unit_names,
+            skills=skills,
+            automations=automations,
+        )
+
+
+# --- Occupancy ------------------------------------------------------------------------
+
+
+class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
+    """Each home's latest occupancy; homes with a change in progress are polled every 15 s."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: AspConfigEntry,
+        client: AspClient,
+        inventory: InventoryCoordinator,
+        interval: timedelta,
+    ) -> None:
+        """Create the occupancy coordinator."""
+        super().__init__(hass, entry, client, "occupancy", interval)
+        self.inventory = inventory
+        self._pending_unsub: CALLBACK_TYPE | None = None
+
+    @callback
+    def async_homes_changed(self) -> None:
+        """Read occupancy soon when the inventory found homes this coordinator has not read."""
+        if self.data is not None and not set(self.inventory.data.homes) <= set(self.data):
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{DOMAIN} occupancy of new homes"
+            )
+
+    async def _async_fetch(self) -> dict[str, HomeOccupancy | None]:
+        return await gather_bounded(self.inventory.data.homes, self._async_latest)
+
+    async def _async_latest(self, home_id: str) -> HomeOccupancy | None:
+        try:
+            return await self.client.get_latest_occupancy(home_id)
+        except AspNotFoundError:
+            # A home with no occupancy yet (or just deleted): nothing to show.
+            return None
+
+    def state_of(self, home_id: str) -> OccupancyState | str | None:
+        """Return a home's occupancy state, if known."""
+        occupancy = (self.data or {}).get(home_id)
+        return occupancy.state if occupancy else None
+
+    def hides_devices(self, unit_id: str | None) -> bool:
+        """Return True when the privacy rule hides the devices of this unit."""
+        return unit_id is not None and self.state_of(unit_id) in HIDDEN_STATES
+
+    def pending_homes(self) -> list[str]:
+        """Return the homes whose occupancy change is still in progress."""
+        return [
+            home_id
+            for home_id, occupancy in (self.data or {}).items()
+            if occupancy is not None and occupancy.requested_state
+        ]
+
+    @callback
+    def _schedule_refresh(self) -> None:
+        super()._schedule_refresh()
+        self._schedule_pending_poll()
+
+    @callback
+    def _schedule_pending_poll(self) -> None:
+        if self._pending_unsub is not None or not self.pending_homes():
+            return
+        self._pending_unsub = async_call_later(
+            self.hass, PENDING_OCCUPANCY_INTERVAL, self._async_poll_pending
+        )
+
+    async def _async_poll_pending(self, _now: Any) -> None:
+        self._pending_unsub = None
+        pending = self.pending_homes()
+        if not pending:
+            return
+        try:
+            updated = await gather_bounded(pending, self._async_latest)
+        except AspError as err:
+            LOGGER.debug("Polling pending occupancy changes failed: %s", err)
+        else:
+            # Not async_set_updated_data: that would push back the full refresh of the
+            # other homes for as long as one change stays pending.
+            self.data = {**self.data, **updated}
+            self.async_update_listeners()
+        self._schedule_pending_poll()
+
+    async def async_refresh_homes(self, home_ids: Iterable[str]) -> None:
+        """Read some homes now (after an action changed them) and poll them while pending."""
+        updated = await gather_bounded(home_ids, self._async_latest)
+        self.data = {**(self.data or {}), **updated}
+        self.async_update_listeners()
+        self._schedule_pending_poll()
+
+    async def async_shutdown(self) -> None:
+        """Stop the pending poll too."""
+        if self._pending_unsub is not None:
+            self._pending_unsub()
+            self._pending_unsub = None
+        await super().async_shutdown()
+
+
+# --- Endpoints ------------------------------------------------------------------------
+
+
+def endpoint_key(endpoint: Endpoint) -> str:
+    """Return a key that survives re-association (which gives the endpoint a new ID)."""
+    return f"serial_{endpoint.serial_number}" if endpoint.serial_number else endpoint.id
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointData:
+    """Endpoints by stable key: the visible ones, and those the privacy rule hides now."""
+
+    visible: dict[str, Endpoint] = field(default_factory=dict)
+    hidden: dict[str, Endpoint] = field(default_factory=dict)
+
+    def get(self, key: str) -> Endpoint | None:
+        """Return an endpoint, visible or last seen before it was hidden."""
+        return self.visible.get(key) or self.hidden.get(key)
+
+
+class EndpointCoordinator(AspCoordinator[EndpointData]):
+    """All endpoints of the account with their features inline: ceil(E/50) requests."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: AspConfigEntry,
+        client: AspClient,
+        inventory: InventoryCoordinator,
+        occupancy: OccupancyCoordinator,
+        interval: timedelta,
+    ) -> None:
+        """Create the endpoint coordinator."""
+        super().__init__(hass, entry, client, "endpoints", interval)
+        self.inventory = inventory
+        self.occupancy = occupancy
+        self._hidden_homes: frozenset[str] | None = None
+
+    @callback
+    def async_privacy_changed(self) -> None:
+        """Re-read endpoints soon when a home's devices became hidden or visible again."""
+        hidden = frozenset(
+            home_id
+            for home_id in self.inventory.data.homes
+            if self.occupancy.hides_devices(home_id)
+        )
+        if self._hidden_homes is not None and hidden != self._hidden_homes:
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_request_refresh(), f"{DOMAIN} endpoints after occupancy"
+            )
+        self._hidden_homes = hidden
+
+    async def async_refresh_endpoint(self, key: str) -> None:
+        """Read one endpoint again after a write, without waiting for the next poll."""
+        current = self.data.get(key)
+        if current is None:
+            return
+        endpoint = await self.client.get_endpoint(current.id, expand=[ExpandValue.ALL])
+        visible = {**self.data.visible, key: endpoint}
+        self.data = EndpointData(visible=visible, hidden=self.data.hidden)
+        self.async_update_listeners()
+
+    async def _async_fetch(self) -> EndpointData:
+        included = self.inventory.included_communities
+        homes = self.inventory.data.homes
+        visible: dict[str, Endpoint] = {}
+        async for endpoint in self.client.iter_endpoints_by_owner(expand=[ExpandValue.ALL]):
+            if included and endpoint.unit_id not in homes:
+                continue
+            visible[endpoint_key(endpoint)] = endpoint
+        previous = self.data or EndpointData()
+        hidden = {
+            key: endpoint
+            for key, endpoint in {**previous.hidden, **previous.visible}.items()
+            if key not in visible and self.occupancy.hides_devices(endpoint.unit_id)
+        }
+        return EndpointData(visible=visible, hidden=hidden)

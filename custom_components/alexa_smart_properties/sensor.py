@@ -1,0 +1,273 @@
+"""Sensors: community counts, home occupancy, skills and automations, endpoint temperature."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import UnitOfTemperature
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api.models import (
+    Endpoint,
+    FeatureName,
+    HomeOccupancy,
+    OccupancyState,
+    SkillEnablementStatus,
+    TemperatureScale,
+)
+from .coordinator import EndpointCoordinator, InventoryData, OccupancyCoordinator
+from .data import AspConfigEntry
+from .entity import (
+    AspEndpointEntity,
+    AspEntity,
+    async_add_endpoint_entities,
+    async_add_entities_for_new_keys,
+)
+
+PARALLEL_UPDATES = 0
+
+OCCUPANCY_OPTIONS = [state.value.lower() for state in OccupancyState]
+
+
+# --- Community counts ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommunitySensorDescription(SensorEntityDescription):
+    """Counts over a community's homes; `state` None counts every home."""
+
+    state: OccupancyState | None = None
+
+
+COMMUNITY_SENSORS = (
+    CommunitySensorDescription(key="homes", translation_key="homes"),
+    CommunitySensorDescription(
+        key="occupied_homes", translation_key="occupied_homes", state=OccupancyState.OCCUPIED
+    ),
+    CommunitySensorDescription(
+        key="vacant_homes", translation_key="vacant_homes", state=OccupancyState.VACANT
+    ),
+    CommunitySensorDescription(
+        key="linked_homes", translation_key="linked_homes", state=OccupancyState.LINKED
+    ),
+)
+
+
+class CommunitySensor(AspEntity[OccupancyCoordinator], SensorEntity):
+    """How many homes of a community are in a state."""
+
+    entity_description: CommunitySensorDescription
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    def __init__(
+        self,
+        coordinator: OccupancyCoordinator,
+        community_id: str,
+        description: CommunitySensorDescription,
+    ) -> None:
+        """Create the sensor for one community."""
+        super().__init__(coordinator, community_id, description.key)
+        self.entity_description = description
+
+    @property
+    def available(self) -> bool:
+        """Return False once the community is gone."""
+        return super().available and self.device_key in self.coordinator.inventory.data.communities
+
+    @property
+    def native_value(self) -> int:
+        """Return the count."""
+        homes = self.coordinator.inventory.data.homes_of(self.device_key)
+        wanted = self.entity_description.state
+        if wanted is None:
+            return len(homes)
+        return sum(1 for home in homes if self.coordinator.state_of(home.id) == wanted)
+
+
+# --- Home occupancy --------------------------------------------------------------------
+
+
+class OccupancySensor(AspEntity[OccupancyCoordinator], SensorEntity):
+    """A home's occupancy state."""
+
+    _attr_device_class = SensorDeviceClass.ENUM
+    _attr_options = OCCUPANCY_OPTIONS
+    _attr_translation_key = "occupancy"
+
+    def __init__(self, coordinator: OccupancyCoordinator, home_id: str) -> None:
+        """Create the sensor for one home."""
+        super().__init__(coordinator, home_id, "occupancy")
+
+    @property
+    def occupancy(self) -> HomeOccupancy | None:
+        """Return the home's latest occupancy."""
+        return self.coordinator.data.get(self.device_key)
+
+    @property
+    def available(self) -> bool:
+        """Return False once the home is gone."""
+        return super().available and self.device_key in self.coordinator.data
+
+    @property
+    def native_value(self) -> str | None:
+        """Return vacant, occupied or linked."""
+        occupancy = self.occupancy
+        if occupancy is None or occupancy.state not in OccupancyState:
+            return None
+        return str(occupancy.state).lower()
+
+
+# --- Home inventory counts -------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class HomeInventorySensorDescription(SensorEntityDescription):
+    """A number read from the inventory for one home."""
+
+    value_fn: Callable[[InventoryData, str], int]
+
+
+HOME_INVENTORY_SENSORS = (
+    HomeInventorySensorDescription(
+        key="enabled_skills",
+        translation_key="enabled_skills",
+        value_fn=lambda data, home_id: sum(
+            1
+            for skill in data.skills.get(home_id, ())
+            if skill.status == SkillEnablementStatus.ENABLED
+        ),
+    ),
+    HomeInventorySensorDescription(
+        key="automations",
+        translation_key="automations",
+        value_fn=lambda data, home_id: len(data.automations.get(home_id, ())),
+    ),
+)
+
+
+class HomeInventorySensor(AspEntity[OccupancyCoordinator], SensorEntity):
+    """Skills or automations of a home (read by the inventory coordinator)."""
+
+    entity_description: HomeInventorySensorDescription
+
+    def __init__(
+        self,
+        coordinator: OccupancyCoordinator,
+        home_id: str,
+        description: HomeInventorySensorDescription,
+    ) -> None:
+        """Create the sensor for one home."""
+        super().__init__(coordinator, home_id, description.key)
+        self.entity_description = description
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the inventory coordinator too, which owns these numbers."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.inventory.async_add_listener(self._handle_coordinator_update)
+        )
+
+    @property
+    def available(self) -> bool:
+        """Return False when the inventory is stale or the home is gone."""
+        inventory = self.coordinator.inventory
+        return inventory.last_update_success and self.device_key in inventory.data.homes
+
+    @property
+    def native_value(self) -> int:
+        """Return the count."""
+        return self.entity_description.value_fn(self.coordinator.inventory.data, self.device_key)
+
+
+# --- Endpoint temperature --------------------------------------------------------------
+
+
+def _temperature(endpoint: Endpoint) -> tuple[float, str] | None:
+    for name in (FeatureName.TEMPERATURE_SENSOR, FeatureName.THERMOSTAT):
+        feature = endpoint.feature(name)
+        reading = feature.temperature() if feature is not None else None
+        if reading is not None:
+            unit = (
+                UnitOfTemperature.FAHRENHEIT
+                if reading.scale == TemperatureScale.FAHRENHEIT
+                else UnitOfTemperature.CELSIUS
+            )
+            return reading.value, unit
+    return None
+
+
+class TemperatureSensor(AspEndpointEntity, SensorEntity):
+    """The temperature an endpoint reports."""
+
+    _attr_device_class = SensorDeviceClass.TEMPERATURE
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    def __init__(self, coordinator: EndpointCoordinator, key: str) -> None:
+        """Create the sensor for one endpoint."""
+        super().__init__(coordinator, key, "temperature")
+
+    @property
+    def native_value(self) -> float | None:
+        """Return the temperature."""
+        reading = _temperature(self.endpoint)
+        return reading[0] if reading else None
+
+    @property
+    def native_unit_of_measurement(self) -> str:
+        """Return the scale the endpoint reports in."""
+        reading = _temperature(self.endpoint)
+        return reading[1] if reading else UnitOfTemperature.CELSIUS
+
+
+def has_temperature(endpoint: Endpoint) -> bool:
+    """Return True for endpoints that report a temperature."""
+    return endpoint.has_feature(FeatureName.TEMPERATURE_SENSOR) or endpoint.has_feature(
+        FeatureName.THERMOSTAT
+    )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AspConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add sensors for communities, homes and endpoints, now and as they appear."""
+    runtime = entry.runtime_data
+    occupancy = runtime.occupancy
+    async_add_entities_for_new_keys(
+        entry,
+        runtime.inventory,
+        lambda: runtime.inventory.data.communities,
+        lambda community_id: [
+            CommunitySensor(occupancy, community_id, description)
+            for description in COMMUNITY_SENSORS
+        ],
+        async_add_entities,
+    )
+    async_add_entities_for_new_keys(
+        entry,
+        runtime.inventory,
+        lambda: runtime.inventory.data.homes,
+        lambda home_id: [
+            OccupancySensor(occupancy, home_id),
+            *(
+                HomeInventorySensor(occupancy, home_id, description)
+                for description in HOME_INVENTORY_SENSORS
+            ),
+        ],
+        async_add_entities,
+    )
+    async_add_endpoint_entities(
+        entry,
+        has_temperature,
+        lambda coordinator, key: [TemperatureSensor(coordinator, key)],
+        async_add_entities,
+    )
