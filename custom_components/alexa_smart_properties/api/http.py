@@ -199,7 +199,14 @@ class ApiCore:
         try:
             async with (
                 asyncio.timeout(self._timeout),
-                session.request(method, url, headers=headers, data=data) as resp,
+                session.request(
+                    method,
+                    url,
+                    headers=headers,
+                    data=data,
+                    # No body, no Content-Type (aiohttp would claim octet-stream).
+                    skip_auto_headers=() if data is not None else ("Content-Type",),
+                ) as resp,
             ):
                 raw = _RawResponse(
                     status=resp.status,

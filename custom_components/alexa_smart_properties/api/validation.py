@@ -470,7 +470,7 @@ def _operation(op: object, field: str) -> None:
     if op_type not in set(OperationType):
         return  # undocumented type: left to the service
     if op_type == OperationType.NOTIFY:
-        _notification(payload, f"{field}.payload.notification")
+        _notification(payload.get("notification"), f"{field}.payload.notification")
         return
     _operation_endpoints(payload.get("endpoints"), f"{field}.payload.endpoints")
     inner = payload.get("payload")
