@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,13 @@ from custom_components.alexa_smart_properties.api import (
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ACCESS_TOKEN = "test-access-token"
+
+
+def free_port() -> int:
+    """Return a loopback port nobody listens on (for connection errors)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def load_fixture(name: str) -> Any:
