@@ -252,13 +252,16 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
         try:
             return await self.client.get_latest_occupancy(home_id)
         except AspNotFoundError:
-            # A home with no occupancy yet (or just deleted): nothing to show.
+            # No occupancy yet: Amazon creates homes vacant.
             return None
 
     def state_of(self, home_id: str) -> OccupancyState | str | None:
-        """Return a home's occupancy state, if known."""
-        occupancy = (self.data or {}).get(home_id)
-        return occupancy.state if occupancy else None
+        """Return a home's occupancy state; a home never moved into is vacant."""
+        data = self.data or {}
+        if home_id not in data:
+            return None
+        occupancy = data[home_id]
+        return occupancy.state if occupancy else OccupancyState.VACANT
 
     def hides_devices(self, unit_id: str | None) -> bool:
         """Return True when the privacy rule hides the devices of this unit."""

@@ -57,7 +57,6 @@ def async_sync_devices(hass: HomeAssistant, entry: AspConfigEntry) -> None:
             name=home.name,
             manufacturer=MANUFACTURER,
             model="Home",
-            suggested_area=home.name,
             via_device_id=ids.get(home.home_community_id),
         ).id
     for key, endpoint in runtime.endpoints.data.visible.items():

@@ -18,7 +18,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api.models import (
     Endpoint,
     FeatureName,
-    HomeOccupancy,
     OccupancyState,
     SkillEnablementStatus,
     TemperatureScale,
@@ -107,9 +106,10 @@ class OccupancySensor(AspEntity[OccupancyCoordinator], SensorEntity):
         super().__init__(coordinator, home_id, "occupancy")
 
     @property
-    def occupancy(self) -> HomeOccupancy | None:
-        """Return the home's latest occupancy."""
-        return self.coordinator.data.get(self.device_key)
+    def extra_state_attributes(self) -> dict[str, str | None]:
+        """Return the occupancy ID (it changes with each move-in)."""
+        occupancy = self.coordinator.data.get(self.device_key)
+        return {"occupancy_id": occupancy.occupancy_id if occupancy else None}
 
     @property
     def available(self) -> bool:
@@ -119,10 +119,8 @@ class OccupancySensor(AspEntity[OccupancyCoordinator], SensorEntity):
     @property
     def native_value(self) -> str | None:
         """Return vacant, occupied or linked."""
-        occupancy = self.occupancy
-        if occupancy is None or occupancy.state not in OccupancyState:
-            return None
-        return str(occupancy.state).lower()
+        state = self.coordinator.state_of(self.device_key)
+        return str(state).lower() if state in OccupancyState else None
 
 
 # --- Home inventory counts -------------------------------------------------------------

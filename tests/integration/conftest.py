@@ -1,10 +1,89 @@
-"""Fixtures shared by every test."""
+"""Home Assistant against the simulator over loopback HTTP."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from typing import Any
+
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.alexa_smart_properties.const import (
+    AUTH_METHOD_TOKEN,
+    CONF_API_URL,
+    CONF_AUTH_METHOD,
+    CONF_LWA_URL,
+    CONF_ORGANIZATION_ID,
+    CONF_REGION,
+    DOMAIN,
+    REGION_CUSTOM,
+)
+from homeassistant.core import HomeAssistant
+from simulator.core import SimulatorConfig
+from simulator.embed import RunningSimulator, start_simulator
 
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components."""
+
+
+@pytest.fixture
+def sim_config() -> SimulatorConfig:
+    """A small property: 2 communities, 6 homes, 3 devices each; changes apply at once."""
+    return SimulatorConfig(
+        seed=7,
+        communities=2,
+        homes=6,
+        devices_per_home=3,
+        spare_devices=1,
+        occupancy_delay=0,
+        skill_enable_delay=0,
+        reboot_delay=0,
+    )
+
+
+@pytest.fixture
+async def simulator(
+    hass: HomeAssistant, socket_enabled: None, sim_config: SimulatorConfig
+) -> AsyncIterator[RunningSimulator]:
+    """Serve the simulator on a free loopback port, on Home Assistant's event loop."""
+    running = await start_simulator(sim_config)
+    yield running
+    await running.stop()
+
+
+def entry_data(simulator: RunningSimulator) -> dict[str, Any]:
+    """Return config entry data that reaches the simulator with a pasted refresh token."""
+    credentials = simulator.credentials
+    return {
+        CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
+        "client_id": credentials.client_id,
+        "client_secret": credentials.client_secret,
+        "token": {"refresh_token": credentials.refresh_token},
+        CONF_REGION: REGION_CUSTOM,
+        CONF_API_URL: simulator.base_url,
+        CONF_LWA_URL: simulator.base_url,
+        CONF_ORGANIZATION_ID: credentials.organization_id,
+    }
+
+
+@pytest.fixture
+def config_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEntry:
+    """A config entry for the simulator's organization, added to Home Assistant."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Alexa Smart Properties (test)",
+        unique_id=simulator.credentials.organization_id,
+        data=entry_data(simulator),
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def loaded_entry(hass: HomeAssistant, config_entry: MockConfigEntry) -> MockConfigEntry:
+    """The config entry, set up."""
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry

@@ -1,0 +1,63 @@
+"""Diagnostics: the entry and what each coordinator holds, with every secret redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
+from homeassistant.core import HomeAssistant
+
+from .coordinator import AspCoordinator
+from .data import AspConfigEntry
+
+TO_REDACT = {
+    CONF_CLIENT_ID,
+    CONF_CLIENT_SECRET,
+    "token",
+    "access_token",
+    "refresh_token",
+    "authCode",
+    "auth_code",
+    "accountLinkRequest",
+    "account_link_request",
+    "serialNumber",
+    "serial_number",
+    "macAddress",
+    "mac_address",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: AspConfigEntry
+) -> dict[str, Any]:
+    """Return diagnostics for a config entry."""
+    runtime = entry.runtime_data
+    coordinators: dict[str, AspCoordinator[Any]] = {
+        "inventory": runtime.inventory,
+        "occupancy": runtime.occupancy,
+        "endpoints": runtime.endpoints,
+    }
+    return async_redact_data(
+        {
+            "entry": {"data": dict(entry.data), "options": dict(entry.options)},
+            "coordinators": {
+                name: {
+                    "last_update_success": coordinator.last_update_success,
+                    "update_interval": str(coordinator.update_interval),
+                }
+                for name, coordinator in coordinators.items()
+            },
+            "inventory": asdict(runtime.inventory.data),
+            "occupancy": {
+                home_id: occupancy.raw if occupancy else None
+                for home_id, occupancy in runtime.occupancy.data.items()
+            },
+            "endpoints": {
+                "visible": [endpoint.raw for endpoint in runtime.endpoints.data.visible.values()],
+                "hidden": [endpoint.raw for endpoint in runtime.endpoints.data.hidden.values()],
+            },
+        },
+        TO_REDACT,
+    )
