@@ -160,7 +160,7 @@ async def query_endpoints(request: web.Request) -> web.Response:
     if not isinstance(raw_expand, list):
         raise bad_request("expand must be a list.", kind="INVALID_PARAMETER")
     expand = parse_expand(raw_expand)
-    context = body.get("paginationContext") or {}
+    context = body.get("paginationContext", {})
     if not isinstance(context, dict):
         raise bad_request("paginationContext must be an object.", kind="INVALID_PARAMETER")
     max_results = pagination.parse_max_results(context.get("maxResults"), pagination.ENDPOINT_QUERY)
