@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from custom_components.alexa_smart_properties.api import AspValidationError, RetryPolicy
 from custom_components.alexa_smart_properties.api import validation as v
+
+# Emitted by Hypothesis under Home Assistant's test plugin; unrelated to these tests.
+pytestmark = pytest.mark.filterwarnings("ignore:It looks like `register_random`")
 
 PART = st.from_regex(r"[A-Za-z0-9-]{1,12}", fullmatch=True)
 

@@ -1,7 +1,19 @@
 """Async client for the Alexa Smart Properties (ASP) APIs.
 
 Free of Home Assistant on purpose: the integration plugs its OAuth2 session in through
-`AbstractAuth`, everything else lives here.
+`AbstractAuth`, everything else lives here. Example against a simulator::
+
+    async with aiohttp.ClientSession() as session:
+        auth = LwaAuth(
+            client_id=client_id,
+            client_secret=client_secret,
+            refresh_token=refresh_token,
+            session=session,
+            lwa_base_url="http://127.0.0.1:8787",  # default https://api.amazon.com
+            on_refresh_token=store_refresh_token,  # LWA may rotate it: persist it
+        )
+        client = AspClient(auth, session=session, base_url="http://127.0.0.1:8787")
+        endpoints = await client.list_all_endpoints()  # or region=Region.EU, ...
 """
 
 from .auth import AbstractAuth, LwaAuth, RefreshTokenCallback

@@ -38,7 +38,6 @@ AUTOMATION_ID_PREFIX = "amzn1.alexa.automation."
 
 # The part after an ACI prefix: anything that stays one path segment and one query value.
 _ID_TAIL = re.compile(r"[^\s/?#&%\\]+")
-_OPAQUE_ID = re.compile(r"[^\s/?#&%\\]+")
 _PARTITION = re.compile(r"[A-Za-z0-9-]+")
 _SETTING_KEY = re.compile(r"[A-Za-z0-9._-]+")
 _LOCALE = re.compile(r"[a-zA-Z]{2,3}-[a-zA-Z0-9]{2,3}")
@@ -127,7 +126,7 @@ def is_skill_id(value: object) -> bool:
 
 def opaque_id(value: object, field: str) -> str:
     """Check an ID without a documented format (occupancy ID): one non-empty path segment."""
-    if not isinstance(value, str) or not _OPAQUE_ID.fullmatch(value):
+    if not isinstance(value, str) or not _ID_TAIL.fullmatch(value):
         raise _fail(field, "must be a non-empty string without spaces or URL delimiters")
     return value
 
