@@ -82,17 +82,18 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
                 saver.mark_dirty()
         return response
     finally:
-        sim.stats.record(
-            route=_route_name(request),
-            method=request.method,
-            path=request.path,
-            query=request.query_string,
-            status=status,
-            duration_ms=(time.perf_counter() - started) * 1000,
-            request_id=request_id,
-            at=sim.clock.now(),
-            fault=request.get(FAULT),
-        )
+        if not request.path.startswith("/_admin"):  # the levers don't count themselves
+            sim.stats.record(
+                route=_route_name(request),
+                method=request.method,
+                path=request.path,
+                query=request.query_string,
+                status=status,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                request_id=request_id,
+                at=sim.clock.now(),
+                fault=request.get(FAULT),
+            )
 
 
 @web.middleware
@@ -103,13 +104,22 @@ async def inject_faults(request: web.Request, handler: Handler) -> web.StreamRes
         await asyncio.sleep(decision.delay)
     if decision.hang is not None:
         request[FAULT] = "hang"
-        await hang(decision.hang)
+        transport = request.transport
+        gone = await hang(decision.hang, lambda: transport is None or transport.is_closing())
+        if gone:
+            # Nobody is listening any more; log it the way nginx does.
+            return web.Response(status=499)
         raise ApiError(503, "The service is currently unavailable to handle the request.")
     if decision.error is not None:
         request[FAULT] = str(decision.error.status)
         raise decision.error
-    response = await handler(request)
-    if not decision.malformed or not isinstance(response, web.Response):
+    if not decision.malformed:
+        return await handler(request)
+    try:
+        response = await handler(request)
+    except ApiError as err:  # an error body can arrive garbled too
+        response = error_response(style_for_path(request.path), err)
+    if not isinstance(response, web.Response):
         return response
     request[FAULT] = "malformed"
     body = response.body if isinstance(response.body, bytes) else b""

@@ -9,6 +9,7 @@ import asyncio
 import random
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -86,7 +87,10 @@ class FaultInjector:
         if sum(merged[name] for name in RATE_FIELDS) > 1:
             raise ValueError("The fault rates add up to more than 1")
         if merged["path_pattern"] is not None:
-            re.compile(merged["path_pattern"])
+            try:
+                re.compile(merged["path_pattern"])
+            except re.error as err:
+                raise ValueError(f"path_pattern isn't a regular expression: {err}") from err
         self.settings = FaultSettings(**merged)
         self._rng = random.Random(self.settings.seed)
         return self.settings
@@ -107,6 +111,12 @@ class FaultInjector:
             status = item.get("status", 500)
             if kind == "status" and status not in {429, 500, 503, 400, 401, 403, 404}:
                 raise ValueError(f"Unsupported scripted status {status!r}")
+            pattern = item.get("path_pattern")
+            if pattern is not None:
+                try:
+                    re.compile(pattern)
+                except (re.error, TypeError) as err:
+                    raise ValueError(f"path_pattern isn't a regular expression: {err}") from err
             parsed.append(
                 ScriptedFault(
                     kind=kind,
@@ -183,9 +193,15 @@ def _status_error(status: int, retry_after: int | None) -> ApiError:
     return ApiError(status, messages.get(status, "Injected fault."), headers=headers)
 
 
-async def hang(seconds: float) -> None:
-    """Keep a request open (a client timeout usually ends it first)."""
-    await asyncio.sleep(seconds)
+async def hang(seconds: float, client_gone: Callable[[], bool]) -> bool:
+    """Keep a request open; return early (True) once the client gives up."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while loop.time() < deadline:
+        if client_gone():
+            return True
+        await asyncio.sleep(min(0.05, deadline - loop.time()))
+    return False
 
 
 def corrupt(body: bytes) -> bytes:
