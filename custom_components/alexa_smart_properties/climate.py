@@ -1,17 +1,21 @@
-"""Climate: thermostats, read-only (Amazon's feature API offers no thermostat writes)."""
+"""Climate: thermostats, read-only (Amazon's feature API offers no thermostat writes).
+
+The setpoint is a sensor of its own: a climate entity that advertises a target temperature
+would offer controls that can only fail.
+"""
 
 from __future__ import annotations
 
 from homeassistant.components.climate import ClimateEntity
 from homeassistant.components.climate.const import ClimateEntityFeature, HVACMode
-from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.models import Feature, FeatureName, Temperature, TemperatureScale
+from .api.models import Feature, FeatureName
 from .coordinator import EndpointCoordinator
 from .data import AspConfigEntry
 from .entity import AspEndpointEntity, async_add_endpoint_entities
+from .temperature import measured_temperature, temperature_unit
 
 PARALLEL_UPDATES = 0
 
@@ -22,12 +26,6 @@ HVAC_MODES: dict[str, HVACMode] = {
     "ECO": HVACMode.AUTO,
     "OFF": HVACMode.OFF,
 }
-
-
-def _unit(reading: Temperature | None) -> UnitOfTemperature:
-    if reading is not None and reading.scale == TemperatureScale.FAHRENHEIT:
-        return UnitOfTemperature.FAHRENHEIT
-    return UnitOfTemperature.CELSIUS
 
 
 class Thermostat(AspEndpointEntity, ClimateEntity):
@@ -48,21 +46,12 @@ class Thermostat(AspEndpointEntity, ClimateEntity):
     @property
     def temperature_unit(self) -> str:
         """Return the scale the thermostat reports in."""
-        feature = self._feature
-        return _unit(feature.temperature() if feature else None)
+        return temperature_unit(measured_temperature(self.endpoint))
 
     @property
     def current_temperature(self) -> float | None:
-        """Return the measured temperature."""
-        feature = self._feature
-        reading = feature.temperature() if feature else None
-        return reading.value if reading else None
-
-    @property
-    def target_temperature(self) -> float | None:
-        """Return the setpoint."""
-        feature = self._feature
-        reading = feature.temperature("targetSetpoint") if feature else None
+        """Return the measured temperature (the thermostat's own sensor feature)."""
+        reading = measured_temperature(self.endpoint)
         return reading.value if reading else None
 
     @property

@@ -58,6 +58,7 @@ class AspLight(AspEndpointEntity, LightEntity):
         """Create the light for one endpoint."""
         super().__init__(coordinator, key, "light")
         self._attr_supported_color_modes = color_modes(self.endpoint)
+        self._last_mode: ColorMode | None = None
 
     @property
     def is_on(self) -> bool | None:
@@ -90,13 +91,18 @@ class AspLight(AspEndpointEntity, LightEntity):
 
     @property
     def color_mode(self) -> ColorMode:
-        """Return the mode the light shows now."""
+        """Return the mode the light shows now.
+
+        Amazon reports both colour and colour temperature without saying which is in
+        use: the mode last set from here wins, else a saturated colour means colour.
+        """
         modes = self._attr_supported_color_modes or {ColorMode.BRIGHTNESS}
-        if ColorMode.HS in modes and (
-            ColorMode.COLOR_TEMP not in modes or self.color_temp_kelvin is None
-        ):
-            return ColorMode.HS
-        return next(iter(sorted(modes)))
+        if len(modes) == 1:
+            return next(iter(modes))
+        if self._last_mode in modes:
+            return self._last_mode
+        color = self.hs_color
+        return ColorMode.HS if color is not None and color[1] > 0 else ColorMode.COLOR_TEMP
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Turn on, with the brightness, colour or colour temperature asked for."""
@@ -111,11 +117,13 @@ class AspLight(AspEndpointEntity, LightEntity):
                     brightness=ranged_value_to_percentage(_HA_BRIGHTNESS, level) / 100,
                 )
             )
+            self._last_mode = ColorMode.HS
         if ATTR_COLOR_TEMP_KELVIN in kwargs:
             kelvin = int(kwargs[ATTR_COLOR_TEMP_KELVIN])
             await self.async_write(
                 lambda client, endpoint_id: client.set_color_temperature(endpoint_id, kelvin)
             )
+            self._last_mode = ColorMode.COLOR_TEMP
         if ATTR_BRIGHTNESS in kwargs and self.endpoint.has_feature(FeatureName.BRIGHTNESS):
             percent = max(1, ranged_value_to_percentage(_HA_BRIGHTNESS, kwargs[ATTR_BRIGHTNESS]))
             await self.async_write(

@@ -11,7 +11,6 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import UnitOfTemperature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -20,7 +19,7 @@ from .api.models import (
     FeatureName,
     OccupancyState,
     SkillEnablementStatus,
-    TemperatureScale,
+    Temperature,
 )
 from .coordinator import EndpointCoordinator, InventoryData, OccupancyCoordinator
 from .data import AspConfigEntry
@@ -30,6 +29,7 @@ from .entity import (
     async_add_endpoint_entities,
     async_add_entities_for_new_keys,
 )
+from .temperature import measured_temperature, target_temperature, temperature_unit
 
 PARALLEL_UPDATES = 0
 
@@ -188,48 +188,63 @@ class HomeInventorySensor(AspEntity[OccupancyCoordinator], SensorEntity):
 # --- Endpoint temperature --------------------------------------------------------------
 
 
-def _temperature(endpoint: Endpoint) -> tuple[float, str] | None:
-    for name in (FeatureName.TEMPERATURE_SENSOR, FeatureName.THERMOSTAT):
-        feature = endpoint.feature(name)
-        reading = feature.temperature() if feature is not None else None
-        if reading is not None:
-            unit = (
-                UnitOfTemperature.FAHRENHEIT
-                if reading.scale == TemperatureScale.FAHRENHEIT
-                else UnitOfTemperature.CELSIUS
-            )
-            return reading.value, unit
-    return None
+@dataclass(frozen=True, kw_only=True)
+class TemperatureSensorDescription(SensorEntityDescription):
+    """A temperature read off an endpoint's features."""
+
+    read: Callable[[Endpoint], Temperature | None]
+    exists_fn: Callable[[Endpoint], bool]
+
+
+TEMPERATURE_SENSORS = (
+    TemperatureSensorDescription(
+        key="temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        state_class=SensorStateClass.MEASUREMENT,
+        read=measured_temperature,
+        exists_fn=lambda endpoint: measured_temperature(endpoint) is not None,
+    ),
+    TemperatureSensorDescription(
+        key="target_temperature",
+        translation_key="target_temperature",
+        device_class=SensorDeviceClass.TEMPERATURE,
+        read=target_temperature,
+        exists_fn=lambda endpoint: endpoint.has_feature(FeatureName.THERMOSTAT),
+    ),
+)
 
 
 class TemperatureSensor(AspEndpointEntity, SensorEntity):
-    """The temperature an endpoint reports."""
+    """A temperature an endpoint reports: measured, or a thermostat's setpoint."""
 
-    _attr_device_class = SensorDeviceClass.TEMPERATURE
-    _attr_state_class = SensorStateClass.MEASUREMENT
+    entity_description: TemperatureSensorDescription
 
-    def __init__(self, coordinator: EndpointCoordinator, key: str) -> None:
+    def __init__(
+        self,
+        coordinator: EndpointCoordinator,
+        key: str,
+        description: TemperatureSensorDescription,
+    ) -> None:
         """Create the sensor for one endpoint."""
-        super().__init__(coordinator, key, "temperature")
+        super().__init__(coordinator, key, description.key)
+        self.entity_description = description
 
     @property
     def native_value(self) -> float | None:
         """Return the temperature."""
-        reading = _temperature(self.endpoint)
-        return reading[0] if reading else None
+        reading = self.entity_description.read(self.endpoint)
+        return reading.value if reading else None
 
     @property
     def native_unit_of_measurement(self) -> str:
         """Return the scale the endpoint reports in."""
-        reading = _temperature(self.endpoint)
-        return reading[1] if reading else UnitOfTemperature.CELSIUS
+        return temperature_unit(self.entity_description.read(self.endpoint))
 
 
-def has_temperature(endpoint: Endpoint) -> bool:
-    """Return True for endpoints that report a temperature."""
-    return endpoint.has_feature(FeatureName.TEMPERATURE_SENSOR) or endpoint.has_feature(
-        FeatureName.THERMOSTAT
-    )
+def _temperature_sensor(
+    description: TemperatureSensorDescription,
+) -> Callable[[EndpointCoordinator, str], list[TemperatureSensor]]:
+    return lambda coordinator, key: [TemperatureSensor(coordinator, key, description)]
 
 
 async def async_setup_entry(
@@ -263,9 +278,7 @@ async def async_setup_entry(
         ],
         async_add_entities,
     )
-    async_add_endpoint_entities(
-        entry,
-        has_temperature,
-        lambda coordinator, key: [TemperatureSensor(coordinator, key)],
-        async_add_entities,
-    )
+    for description in TEMPERATURE_SENSORS:
+        async_add_endpoint_entities(
+            entry, description.exists_fn, _temperature_sensor(description), async_add_entities
+        )

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.alexa_smart_properties.const import (
     AUTH_METHOD_TOKEN,
@@ -18,6 +21,7 @@ from custom_components.alexa_smart_properties.const import (
     DOMAIN,
     REGION_CUSTOM,
 )
+from custom_components.alexa_smart_properties.api.retry import RetryPolicy
 from homeassistant.core import HomeAssistant
 from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator, start_simulator
@@ -28,14 +32,41 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components."""
 
 
+@pytest.fixture(autouse=True)
+def no_retry_waits() -> Iterator[None]:
+    """Retry at once: tests must not wait out real backoff delays."""
+    with patch(
+        "custom_components.alexa_smart_properties.connection.RETRY_POLICY",
+        RetryPolicy(max_attempts=3, base_delay=0, max_delay=0, jitter=0, max_retry_after=0),
+    ):
+        yield
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialize Home Assistant objects with volatile fields (IDs, times) left out."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled, including those disabled by default."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        return_value=True,
+        new_callable=PropertyMock,
+    ):
+        yield
+
+
 @pytest.fixture
 def sim_config() -> SimulatorConfig:
-    """A small property: 2 communities, 6 homes, 3 devices each; changes apply at once."""
+    """A small property with every kind of device; changes apply at once."""
     return SimulatorConfig(
-        seed=7,
+        seed=1,
         communities=2,
         homes=6,
-        devices_per_home=3,
+        devices_per_home=4,
         spare_devices=1,
         occupancy_delay=0,
         skill_enable_delay=0,

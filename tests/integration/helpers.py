@@ -1,0 +1,41 @@
+"""Helpers for integration tests: drive the simulator over HTTP and count its requests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from simulator.embed import RunningSimulator
+
+
+async def admin(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+) -> Any:
+    """Call the simulator's admin API (path below /_admin) and return its JSON."""
+    session = async_get_clientsession(hass)
+    async with session.request(method, f"{simulator.base_url}/_admin{path}", json=body) as resp:
+        resp.raise_for_status()
+        return await resp.json(content_type=None)
+
+
+def route_count(simulator: RunningSimulator, route: str) -> int:
+    """Return how many requests the simulator served on a route ("GET /v2/endpoints")."""
+    counter = simulator.sim.stats.routes.get(route)
+    return counter.count if counter else 0
+
+
+async def advance(hass: HomeAssistant, simulator: RunningSimulator, delta: timedelta) -> None:
+    """Let `delta` pass for Home Assistant's timers and the simulator's clock alike."""
+    simulator.sim.clock.advance(delta.total_seconds())
+    async_fire_time_changed(hass, dt_util.utcnow() + delta)
+    # Scheduled refreshes run as background tasks.
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -1,0 +1,132 @@
+"""Controlling devices through their entities: the writes reach the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from homeassistant.components.button import SERVICE_PRESS
+from homeassistant.components.light.const import (
+    ATTR_BRIGHTNESS,
+    ATTR_COLOR_TEMP_KELVIN,
+    ATTR_HS_COLOR,
+)
+from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+
+from custom_components.alexa_smart_properties.api.models import FeatureName
+from custom_components.alexa_smart_properties.data import AspConfigEntry
+from simulator.embed import RunningSimulator
+from simulator.state import Endpoint as SimEndpoint
+
+
+def _pick(entry: AspConfigEntry, feature: FeatureName, without: FeatureName | None = None) -> str:
+    for key, endpoint in entry.runtime_data.endpoints.data.visible.items():
+        if endpoint.has_feature(feature) and not (without and endpoint.has_feature(without)):
+            if endpoint.reachable:
+                return key
+    raise AssertionError(f"no reachable endpoint with {feature}")
+
+
+def _entity(hass: HomeAssistant, key: str, suffix: str) -> str:
+    unique_id = f"{key}_{suffix}"
+    registry = er.async_get(hass)
+    return next(e.entity_id for e in registry.entities.values() if e.unique_id == unique_id)
+
+
+def _sim_endpoint(entry: AspConfigEntry, simulator: RunningSimulator, key: str) -> SimEndpoint:
+    endpoint_id = entry.runtime_data.endpoints.data.visible[key].id
+    return simulator.sim.state.endpoints[endpoint_id]
+
+
+async def _call(hass: HomeAssistant, domain: str, service: str, **data: Any) -> None:
+    await hass.services.async_call(domain, service, data, blocking=True)
+
+
+async def test_light_brightness_color_and_temperature(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    key = _pick(loaded_entry, FeatureName.COLOR)
+    entity_id = _entity(hass, key, "light")
+    await _call(hass, "light", SERVICE_TURN_ON, entity_id=entity_id, **{ATTR_BRIGHTNESS: 128})
+    sim_endpoint = _sim_endpoint(loaded_entry, simulator, key)
+    assert sim_endpoint.properties["powerState"] == "ON"
+    assert sim_endpoint.properties["brightness"] == 50
+    state = hass.states.get(entity_id)
+    assert state.state == STATE_ON
+    assert state.attributes[ATTR_BRIGHTNESS] == 128
+
+    await _call(hass, "light", SERVICE_TURN_ON, entity_id=entity_id, **{ATTR_HS_COLOR: (120, 50)})
+    assert sim_endpoint.properties["color"]["hue"] == 120
+    assert sim_endpoint.properties["color"]["saturation"] == 0.5
+    assert hass.states.get(entity_id).attributes[ATTR_HS_COLOR] == (120, 50)
+
+    await _call(
+        hass, "light", SERVICE_TURN_ON, entity_id=entity_id, **{ATTR_COLOR_TEMP_KELVIN: 2700}
+    )
+    assert sim_endpoint.properties["colorTemperatureInKelvin"] == 2700
+
+    await _call(hass, "light", SERVICE_TURN_OFF, entity_id=entity_id)
+    assert sim_endpoint.properties["powerState"] == "OFF"
+    assert hass.states.get(entity_id).state == "off"
+
+
+async def test_plug_switch(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    key = _pick(loaded_entry, FeatureName.POWER, without=FeatureName.BRIGHTNESS)
+    entity_id = _entity(hass, key, "power")
+    sim_endpoint = _sim_endpoint(loaded_entry, simulator, key)
+    for service, expected in ((SERVICE_TURN_ON, "ON"), (SERVICE_TURN_OFF, "OFF")):
+        await _call(hass, "switch", service, entity_id=entity_id)
+        assert sim_endpoint.properties["powerState"] == expected
+        assert hass.states.get(entity_id).state == expected.lower()
+
+
+async def test_volume_and_timers(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    key = _pick(loaded_entry, FeatureName.SPEAKER)
+    volume = _entity(hass, key, "volume")
+    await _call(hass, "number", SERVICE_SET_VALUE, entity_id=volume, **{ATTR_VALUE: 35})
+    sim_endpoint = _sim_endpoint(loaded_entry, simulator, key)
+    assert sim_endpoint.properties["volume"] == 35
+    assert hass.states.get(volume).state == "35.0"
+
+    sim_endpoint.timers = 3
+    await _call(hass, "button", SERVICE_PRESS, entity_id=_entity(hass, key, "delete_timers"))
+    assert sim_endpoint.timers == 0
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_do_not_disturb(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    key = _pick(loaded_entry, FeatureName.SPEAKER)
+    entity_id = _entity(hass, key, "do_not_disturb")
+    sim_endpoint = _sim_endpoint(loaded_entry, simulator, key)
+    assert hass.states.get(entity_id).state == "off"
+    await _call(hass, "switch", SERVICE_TURN_ON, entity_id=entity_id)
+    assert sim_endpoint.settings["Alexa.DoNotDisturb.doNotDisturb"] is True
+    assert hass.states.get(entity_id).state == "on"
+    await _call(hass, "switch", SERVICE_TURN_OFF, entity_id=entity_id)
+    assert sim_endpoint.settings["Alexa.DoNotDisturb.doNotDisturb"] is False
+
+
+async def test_failed_write_raises_translated_error(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    key = _pick(loaded_entry, FeatureName.SPEAKER)
+    simulator.sim.faults.add_script([{"kind": "status", "status": 500, "path_pattern": "features"}])
+    with pytest.raises(HomeAssistantError) as err:
+        await _call(
+            hass,
+            "number",
+            SERVICE_SET_VALUE,
+            entity_id=_entity(hass, key, "volume"),
+            **{ATTR_VALUE: 10},
+        )
+    assert err.value.translation_key == "api_error"
