@@ -95,6 +95,11 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
 
 async def serve(args: argparse.Namespace) -> None:
     """Start serving, print how to connect, run until SIGINT/SIGTERM."""
+    # Handlers first: whoever reads the printed details may signal right away.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     app = build_app(config_from_args(args))
     sim = simulator_of(app)
     runner = web.AppRunner(app, access_log=None)
@@ -127,10 +132,6 @@ async def serve(args: argparse.Namespace) -> None:
         for key, value in details.items():
             print(f"  {key:<{width}}  {value}")
         print("Refresh tokens rotate: store the one each refresh returns.", flush=True)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:

@@ -9,7 +9,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .errors import bad_request
@@ -95,17 +95,29 @@ class Paginator:
 
     def page[T](
         self,
-        items: Sequence[T],
+        items: Iterable[T],
         seq_of: Callable[[T], int],
         *,
         scope: str,
         token: str | None,
         max_results: int,
+        ordered: bool = False,
     ) -> tuple[list[T], str | None]:
-        """Return one page of items (ordered by sequence) and the token for the next."""
+        """Return one page of items (by sequence number) and the token for the next.
+
+        With ordered=True the items already come in sequence order (dicts the state only
+        appends to) and are consumed lazily: a page costs what it shows, not the listing.
+        """
         after = self.decode(scope, token) if token else 0
-        ordered = sorted((item for item in items if seq_of(item) > after), key=seq_of)
-        page = ordered[:max_results]
-        more = len(ordered) > max_results
+        source = items if ordered else sorted(items, key=seq_of)
+        page: list[T] = []
+        more = False
+        for item in source:
+            if seq_of(item) <= after:
+                continue
+            if len(page) == max_results:
+                more = True
+                break
+            page.append(item)
         next_token = self.encode(scope, seq_of(page[-1])) if more and page else None
         return page, next_token

@@ -78,11 +78,12 @@ async def list_endpoints(request: web.Request) -> web.Response:
         optional_query(request, "maxResults"), pagination.ENDPOINTS
     )
     state = sim.state
-    matches = [
+    private = state.private_units()
+    matches = (
         e
-        for e in state.endpoints.values()
-        if state.endpoint_visible(e) and all(p(e) for p in predicates)
-    ]
+        for e in state.endpoints.values()  # appended in sequence order
+        if e.unit_id not in private and all(p(e) for p in predicates)
+    )
     scope = "endpoints:" + "&".join(
         f"{k}={request.query[k]}"
         for k in sorted({*PRIMARY_FILTERS, MAC_FILTER, REACHABILITY_FILTER})
@@ -94,6 +95,7 @@ async def list_endpoints(request: web.Request) -> web.Response:
         scope=scope,
         token=optional_query(request, "nextToken"),
         max_results=max_results,
+        ordered=True,
     )
     body: JsonObject = {"results": [endpoint_json(sim, e, expand) for e in page]}
     if token:
@@ -168,7 +170,8 @@ async def query_endpoints(request: web.Request) -> web.Response:
     if token is not None and not isinstance(token, str):
         raise bad_request("nextToken must be a string.", kind="INVALID_NEXT_TOKEN")
     state = sim.state
-    matches = [e for e in state.endpoints.values() if state.endpoint_visible(e) and predicate(e)]
+    private = state.private_units()
+    matches = (e for e in state.endpoints.values() if e.unit_id not in private and predicate(e))
     fingerprint = hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
     page, next_token = sim.paginator.page(
         matches,
@@ -176,6 +179,7 @@ async def query_endpoints(request: web.Request) -> web.Response:
         scope=f"endpointQuery:{fingerprint}",
         token=token,
         max_results=max_results,
+        ordered=True,
     )
     result: JsonObject = {"results": [endpoint_json(sim, e, expand) for e in page]}
     if next_token:

@@ -272,3 +272,7 @@ class SimState:
     def endpoint_visible(self, endpoint: Endpoint) -> bool:
         """Tell whether the enterprise may see and control an endpoint."""
         return not self.unit_is_private(endpoint.unit_id)
+
+    def private_units(self) -> set[str]:
+        """Return the homes whose resources the enterprise can't reach (for listings)."""
+        return {h.id for h in self.homes.values() if self.home_state(h) is not Occ.VACANT}
