@@ -24,6 +24,8 @@ from .app import build_app, simulator_of
 from .clock import ManualClock
 from .core import SimulatorConfig
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def _rss_mib(pid: int | str = "self") -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -94,12 +96,11 @@ async def measure_throughput(
     homes: int, devices: int, seconds: float, concurrency: int
 ) -> dict[str, object]:
     """Serve with the CLI in a child process and drive it over loopback."""
-    root = Path(__file__).resolve().parents[1]
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "simulator", "--port", "0", "--json",
         "--homes", str(homes), "--devices-per-home", str(devices), "--spare-devices", "0",
-        cwd=root,
+        cwd=ROOT,
         stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     assert process.stdout is not None
@@ -129,10 +130,10 @@ async def measure_throughput(
                 params={"homeCommunityId": community},
                 headers=headers,
             ) as response:
-                homes = [h["id"] for h in (await response.json())["homes"]]
-            home = homes[0]
+                home_ids = [h["id"] for h in (await response.json())["homes"]]
+            home = home_ids[0]
             occupied = home  # a home with an occupancy (never-occupied ones answer 404)
-            for candidate in homes:
+            for candidate in home_ids:
                 path = f"/enterprise/residential/v1/homes/{candidate}/occupancies/~latest"
                 if await get(path) == 200:
                     occupied = candidate
