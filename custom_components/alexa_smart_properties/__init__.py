@@ -10,6 +10,7 @@ from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.typing import ConfigType
 
 from .connection import async_build_client, has_residential_apis
 from .const import (
@@ -26,6 +27,7 @@ from .const import (
 from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoordinator
 from .data import AspConfigEntry, AspRuntimeData
 from .devices import async_sync_devices, device_is_stale
+from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -39,6 +41,12 @@ PLATFORMS: list[Platform] = [
 ]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Register the integration's actions (once, whatever the number of entries)."""
+    async_setup_services(hass)
+    return True
 
 
 def _interval(entry: AspConfigEntry, key: str, default: timedelta) -> timedelta:

@@ -1,0 +1,274 @@
+"""Resolve an action's targets: the config entry, then homes, communities or endpoints.
+
+A target is chosen the Home Assistant way (a device of this integration, picked with the
+device selector) or by its raw ASP ID. The config entry is resolved and checked step by
+step (exists, is this integration's, is loaded), each failure a translated
+`ServiceValidationError`; so is every target that does not fit the action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import service
+
+from .api import AspValidationError
+from .api import validation as checks
+from .api.models import Endpoint
+from .audit import AuditTarget, audit_target
+from .const import DOMAIN
+from .data import AspConfigEntry
+from .services_common import (
+    ATTR_COMMUNITY_ID,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DEVICE_ID,
+    ATTR_ENDPOINT_ID,
+    ATTR_HOME_DEVICE_ID,
+    ATTR_HOME_ID,
+    Action,
+    invalid_input,
+    refused,
+)
+
+
+def _ids(call: ServiceCall, field: str) -> list[str]:
+    value = call.data.get(field)
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _device_name(device: dr.DeviceEntry) -> str:
+    return device.name_by_user or device.name or device.id
+
+
+def _device_key(device: dr.DeviceEntry) -> str:
+    # Every device of this integration has exactly one (DOMAIN, key) identifier.
+    return next(key for domain, key in device.identifiers if domain == DOMAIN)
+
+
+def async_resolve_action(
+    hass: HomeAssistant, call: ServiceCall, device_fields: Sequence[str] = (ATTR_DEVICE_ID,)
+) -> Action:
+    """Resolve the config entry an action works on, from its devices or its entry field."""
+    entries: dict[str, AspConfigEntry] = {}
+    for field in device_fields:
+        for device_id in _ids(call, field):
+            _device, entry = service.async_get_device_and_config_entry(
+                hass, DOMAIN, device_id, include_child_devices=False
+            )
+            entries[entry.entry_id] = cast(AspConfigEntry, entry)
+    entry_id = call.data.get(ATTR_CONFIG_ENTRY_ID)
+    if entry_id is not None:
+        chosen = cast(AspConfigEntry, service.async_get_config_entry(hass, DOMAIN, entry_id))
+        if set(entries) - {chosen.entry_id}:
+            raise refused("device_of_other_entry", entry=chosen.title)
+        return Action(hass, call, chosen)
+    if len(entries) > 1:
+        raise refused("devices_of_several_entries")
+    if entries:
+        return Action(hass, call, next(iter(entries.values())))
+    return Action(
+        hass, call, cast(AspConfigEntry, service.async_get_config_entry(hass, DOMAIN, None))
+    )
+
+
+def require_residential(action: Action) -> None:
+    """Refuse home, community and occupancy actions where Amazon has no residential APIs."""
+    if not action.entry.runtime_data.inventory.residential:
+        raise refused("not_residential", entry=action.entry.title)
+
+
+def _check_unit_id(value: str, field: str) -> str:
+    try:
+        return checks.unit_id(value, field)
+    except AspValidationError as err:
+        raise invalid_input(err) from err
+
+
+def _check_endpoint_id(value: str, field: str) -> str:
+    try:
+        return checks.endpoint_id(value, field)
+    except AspValidationError as err:
+        raise invalid_input(err) from err
+
+
+@dataclass(frozen=True, slots=True)
+class _Device:
+    device: dr.DeviceEntry
+    key: str
+    kind: str  # "community", "home", "endpoint"
+
+
+def _devices(action: Action, field: str) -> list[_Device]:
+    registry = dr.async_get(action.hass)
+    runtime = action.entry.runtime_data
+    found: list[_Device] = []
+    for device_id in _ids(action.call, field):
+        device = registry.async_get(device_id)
+        assert isinstance(device, dr.DeviceEntry)  # checked by async_resolve_action
+        key = _device_key(device)
+        if key in runtime.inventory.data.communities:
+            kind = "community"
+        elif key in runtime.inventory.data.homes:
+            kind = "home"
+        elif runtime.endpoints.data.get(key) is not None:
+            kind = "endpoint"
+        else:
+            raise refused("device_not_current", device=_device_name(device))
+        found.append(_Device(device, key, kind))
+    return found
+
+
+def _target(action: Action, unit_id: str) -> AuditTarget:
+    inventory = action.entry.runtime_data.inventory.data
+    home = inventory.homes.get(unit_id)
+    community = inventory.communities.get(unit_id)
+    name = home.name if home else community.name if community else inventory.unit_names.get(unit_id)
+    return audit_target(action.hass, action.entry, unit_id, name)
+
+
+def _unique(targets: Iterable[AuditTarget]) -> list[AuditTarget]:
+    seen: dict[str, AuditTarget] = {}
+    for target in targets:
+        seen.setdefault(target.id, target)
+    return list(seen.values())
+
+
+def resolve_units(action: Action, raw_field: str, *, what: str = "home") -> list[AuditTarget]:
+    """Return the homes or units an action works on, in order, each once.
+
+    A home device stands for its home, a community device for every home of the
+    community; raw IDs are taken as they are (any unit, checked for form).
+    """
+    inventory = action.entry.runtime_data.inventory.data
+    targets: list[AuditTarget] = []
+    for found in _devices(action, ATTR_DEVICE_ID):
+        if found.kind == "home":
+            targets.append(_target(action, found.key))
+        elif found.kind == "community":
+            homes = inventory.homes_of(found.key)
+            if not homes:
+                raise refused("community_without_homes", community=_device_name(found.device))
+            targets.extend(_target(action, home.id) for home in homes)
+        else:
+            raise refused("device_not_unit", device=_device_name(found.device))
+    targets.extend(
+        _target(action, _check_unit_id(unit_id, raw_field))
+        for unit_id in _ids(action.call, raw_field)
+    )
+    if not targets:
+        raise refused("no_target", what=what)
+    return _unique(targets)
+
+
+def resolve_home(action: Action, device_field: str = ATTR_DEVICE_ID) -> AuditTarget:
+    """Return the one home an action works on (a home device or `home_id`)."""
+    targets: list[AuditTarget] = []
+    for found in _devices(action, device_field):
+        if found.kind != "home":
+            raise refused("device_not_home", device=_device_name(found.device))
+        targets.append(_target(action, found.key))
+    raw_field = ATTR_HOME_ID
+    targets.extend(
+        _target(action, _check_unit_id(home_id, raw_field))
+        for home_id in _ids(action.call, raw_field)
+    )
+    return _single(_unique(targets), "home")
+
+
+def resolve_community(action: Action) -> AuditTarget:
+    """Return the one home community an action works on (its device or `community_id`)."""
+    targets: list[AuditTarget] = []
+    for found in _devices(action, ATTR_DEVICE_ID):
+        if found.kind != "community":
+            raise refused("device_not_community", device=_device_name(found.device))
+        targets.append(_target(action, found.key))
+    targets.extend(
+        _target(action, _check_unit_id(community_id, ATTR_COMMUNITY_ID))
+        for community_id in _ids(action.call, ATTR_COMMUNITY_ID)
+    )
+    return _single(_unique(targets), "home community")
+
+
+def _single(targets: list[AuditTarget], what: str) -> AuditTarget:
+    if not targets:
+        raise refused("no_target", what=what)
+    if len(targets) > 1:
+        raise refused("single_target", what=what, count=len(targets))
+    return targets[0]
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointTarget:
+    """An endpoint an action works on: its current ID and, if Home Assistant knows it, more."""
+
+    endpoint_id: str
+    key: str | None
+    """The stable device key (serial based) when the endpoint is known."""
+    endpoint: Endpoint | None
+    hidden: bool
+    """True while the privacy rule hides it (its home is occupied or linked)."""
+    audit: AuditTarget
+
+
+def resolve_endpoint(action: Action) -> EndpointTarget:
+    """Return the one endpoint an action works on (its device or `endpoint_id`)."""
+    data = action.entry.runtime_data.endpoints.data
+    keys: list[str] = []
+    for found in _devices(action, ATTR_DEVICE_ID):
+        if found.kind != "endpoint":
+            raise refused("device_not_endpoint", device=_device_name(found.device))
+        keys.append(found.key)
+    raw: list[str] = []
+    for endpoint_id in _ids(action.call, ATTR_ENDPOINT_ID):
+        _check_endpoint_id(endpoint_id, ATTR_ENDPOINT_ID)
+        known = next(
+            (
+                key
+                for key, ep in (*data.visible.items(), *data.hidden.items())
+                if ep.id == endpoint_id
+            ),
+            None,
+        )
+        if known is None:
+            raw.append(endpoint_id)
+        else:
+            keys.append(known)
+    chosen = list(dict.fromkeys(keys)) + list(dict.fromkeys(raw))
+    if not chosen:
+        raise refused("no_target", what="device")
+    if len(chosen) > 1:
+        raise refused("single_target", what="device", count=len(chosen))
+    if raw:
+        return EndpointTarget(
+            endpoint_id=raw[0],
+            key=None,
+            endpoint=None,
+            hidden=False,
+            audit=audit_target(action.hass, action.entry, raw[0]),
+        )
+    key = keys[0]
+    endpoint = data.get(key)
+    assert endpoint is not None
+    return EndpointTarget(
+        endpoint_id=endpoint.id,
+        key=key,
+        endpoint=endpoint,
+        hidden=key not in data.visible,
+        audit=audit_target(action.hass, action.entry, key, endpoint.friendly_name),
+    )
+
+
+def target_home_of_assignment(action: Action) -> AuditTarget:
+    """Return the home an endpoint is to be assigned to (`home_device_id` or `home_id`)."""
+    return resolve_home(action, ATTR_HOME_DEVICE_ID)
+
+
+def response_target(target: AuditTarget) -> dict[str, Any]:
+    """Return a target as it appears in a response."""
+    return {"id": target.id, "name": target.name}

@@ -1,0 +1,163 @@
+"""What every action shares: field names, translated errors, send-and-audit, refreshes."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from homeassistant.core import HomeAssistant, ServiceCall
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .api import (
+    AspAuthenticationError,
+    AspBadRequestError,
+    AspClient,
+    AspError,
+    AspForbiddenError,
+    AspNotFoundError,
+    AspRateLimitError,
+    AspValidationError,
+)
+from .audit import AuditTarget, Outcome, async_record
+from .const import DOMAIN, LOGGER
+from .data import AspConfigEntry
+
+ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
+ATTR_DEVICE_ID: Final = "device_id"
+ATTR_HOME_ID: Final = "home_id"
+ATTR_UNIT_ID: Final = "unit_id"
+ATTR_COMMUNITY_ID: Final = "community_id"
+ATTR_ENDPOINT_ID: Final = "endpoint_id"
+ATTR_HOME_DEVICE_ID: Final = "home_device_id"
+ATTR_NAME: Final = "name"
+ATTR_SKILL_ID: Final = "skill_id"
+ATTR_STAGE: Final = "stage"
+ATTR_PARTITION_NAME: Final = "partition_name"
+ATTR_REDIRECT_URI: Final = "redirect_uri"
+ATTR_AUTH_CODE: Final = "auth_code"
+ATTR_LINKED_APPLICATIONS: Final = "linked_applications"
+ATTR_TEMPLATE: Final = "template"
+ATTR_TEMPLATE_ID: Final = "template_id"
+ATTR_DATA_DEFINITION: Final = "data_definition"
+ATTR_AUTOMATION_ID: Final = "automation_id"
+ATTR_DATA: Final = "data"
+
+STAGES: Final = ("development", "certification", "live")
+
+_API_ERROR_KEYS: Final[tuple[tuple[type[AspError], str], ...]] = (
+    (AspForbiddenError, "action_forbidden"),
+    (AspNotFoundError, "action_not_found"),
+    (AspRateLimitError, "action_rate_limited"),
+    (AspBadRequestError, "action_bad_request"),
+    (AspAuthenticationError, "action_auth_failed"),
+)
+
+
+def refused(key: str, **placeholders: object) -> ServiceValidationError:
+    """Return the translated error of an action refused before anything was sent."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={name: str(value) for name, value in placeholders.items()},
+    )
+
+
+def invalid_input(err: AspValidationError) -> ServiceValidationError:
+    """Return the translated error for input the client refused before sending."""
+    return refused("invalid_input", error=str(err))
+
+
+def service_error(
+    hass: HomeAssistant, entry: AspConfigEntry, action: str, err: AspError
+) -> HomeAssistantError:
+    """Return the translated error an action raises for an API failure.
+
+    The API's message goes into the error (it never holds a secret); an authentication
+    failure also starts the reauthentication flow.
+    """
+    if isinstance(err, AspValidationError):
+        return invalid_input(err)
+    if isinstance(err, AspAuthenticationError):
+        entry.async_start_reauth(hass)
+    key = next((key for kind, key in _API_ERROR_KEYS if isinstance(err, kind)), "action_failed")
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"action": action, "error": str(err)},
+    )
+
+
+@dataclass(slots=True)
+class Action:
+    """One call of an action, resolved to its config entry."""
+
+    hass: HomeAssistant
+    call: ServiceCall
+    entry: AspConfigEntry
+
+    @property
+    def name(self) -> str:
+        """Return the action's name (the service)."""
+        return self.call.service
+
+    @property
+    def client(self) -> AspClient:
+        """Return the entry's API client."""
+        return self.entry.runtime_data.client
+
+    def error(self, err: AspError) -> HomeAssistantError:
+        """Return the translated error for an API failure of this action."""
+        return service_error(self.hass, self.entry, self.name, err)
+
+    async def async_read[T](self, read: Callable[[], Awaitable[T]]) -> T:
+        """Read something the action needs before it decides; map failures."""
+        try:
+            return await read()
+        except AspError as err:
+            raise self.error(err) from err
+
+    async def async_send[T](
+        self,
+        send: Callable[[], Awaitable[T]],
+        targets: Iterable[AuditTarget],
+        details: Mapping[str, Any] | None = None,
+        result_details: Callable[[T], Mapping[str, Any]] | None = None,
+    ) -> T:
+        """Send a change, record it in the audit trail, and map failures.
+
+        `result_details` adds what the answer says (a new ID) to the audit record.
+        """
+        targets = list(targets)
+        try:
+            result = await send()
+        except AspValidationError as err:
+            # Refused by the client before anything was sent: nothing to audit.
+            raise invalid_input(err) from err
+        except AspError as err:
+            await self.async_audit(targets, Outcome.FAILED, error=str(err), details=details)
+            raise self.error(err) from err
+        recorded = {**(details or {}), **(result_details(result) if result_details else {})}
+        await self.async_audit(targets, Outcome.SUCCESS, details=recorded)
+        return result
+
+    async def async_audit(
+        self,
+        targets: Iterable[AuditTarget],
+        outcome: Outcome,
+        *,
+        error: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Record the outcome of a change in the audit trail."""
+        await async_record(
+            self.hass, self.call, self.entry, targets, outcome, error=error, details=details
+        )
+
+
+async def async_refresh_after(what: str, refresh: Awaitable[None]) -> None:
+    """Show a change at once; a failed read-back only waits for the next poll."""
+    try:
+        await refresh
+    except AspError as err:
+        LOGGER.debug("Reading %s back after an action failed: %s", what, err)
