@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
@@ -39,3 +39,10 @@ async def advance(hass: HomeAssistant, simulator: RunningSimulator, delta: timed
     async_fire_time_changed(hass, dt_util.utcnow() + delta)
     # Scheduled refreshes run as background tasks.
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def state(hass: HomeAssistant, entity_id: str) -> State:
+    """Return an entity's state, which must exist."""
+    current = hass.states.get(entity_id)
+    assert current is not None, f"{entity_id} has no state"
+    return current

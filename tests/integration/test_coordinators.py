@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 import math
+from datetime import timedelta
+from typing import Any
 
 import pytest
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED, STATE_UNAVAILABLE
@@ -21,7 +22,7 @@ from custom_components.alexa_smart_properties.data import AspConfigEntry
 from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 
-from .helpers import admin, advance, route_count
+from .helpers import admin, advance, route_count, state
 
 ENDPOINTS_ROUTE = "GET /v2/endpoints"
 OCCUPANCY_ROUTE = "GET /enterprise/residential/v1/homes/{id}/occupancies/{occupancyId}"
@@ -72,7 +73,7 @@ async def test_endpoint_refresh_costs_one_request_per_50_endpoints(
 async def test_unchanged_refresh_writes_no_state(
     hass: HomeAssistant, loaded_entry: AspConfigEntry
 ) -> None:
-    writes: list[Event] = []
+    writes: list[Event[Any]] = []
     hass.bus.async_listen(EVENT_STATE_CHANGED, writes.append)
     hass.bus.async_listen(EVENT_STATE_REPORTED, writes.append, event_filter=_every_event)
     runtime = loaded_entry.runtime_data
@@ -91,13 +92,13 @@ async def test_privacy_rule_hides_devices_of_occupied_homes(
     runtime = loaded_entry.runtime_data
     home_id, keys = _vacant_home_with_devices(loaded_entry)
     entity_id = _entity_of(hass, keys[0], "connectivity")
-    assert hass.states.get(entity_id).state != STATE_UNAVAILABLE
+    assert state(hass, entity_id).state != STATE_UNAVAILABLE
 
     await runtime.client.set_occupancy(home_id, OccupancyState.OCCUPIED)
     await runtime.occupancy.async_refresh()
     await hass.async_block_till_done()  # the privacy change re-reads the endpoints
     assert keys[0] in runtime.endpoints.data.hidden
-    assert hass.states.get(entity_id).state == STATE_UNAVAILABLE
+    assert state(hass, entity_id).state == STATE_UNAVAILABLE
     device = device_registry.async_get_device_by_identifier(
         (DOMAIN, keys[0]), loaded_entry.entry_id
     )
@@ -108,7 +109,7 @@ async def test_privacy_rule_hides_devices_of_occupied_homes(
     await runtime.occupancy.async_refresh()
     # The endpoint re-read is debounced (10 s) after the first one.
     await advance(hass, simulator, timedelta(seconds=11))
-    assert hass.states.get(entity_id).state != STATE_UNAVAILABLE
+    assert state(hass, entity_id).state != STATE_UNAVAILABLE
     assert keys[0] in runtime.endpoints.data.visible
 
 
@@ -132,7 +133,7 @@ async def test_new_home_and_moved_device_appear_without_reload(
         (DOMAIN, home_id), loaded_entry.entry_id
     )
     assert home_device is not None
-    assert hass.states.get("sensor.unit_999_occupancy").state == "vacant"
+    assert state(hass, "sensor.unit_999_occupancy").state == "vacant"
 
     entity_id = _entity_of(hass, spare_key, "connectivity")
     moved = await runtime.client.update_associated_units(spare.id, home_id)
@@ -194,13 +195,13 @@ async def test_failing_coordinator_keeps_the_others_working(
     await hass.async_block_till_done()
     assert not runtime.endpoints.last_update_success
     assert runtime.occupancy.last_update_success
-    assert hass.states.get(connectivity).state == STATE_UNAVAILABLE
-    assert hass.states.get(home_sensor).state == "vacant"
+    assert state(hass, connectivity).state == STATE_UNAVAILABLE
+    assert state(hass, home_sensor).state == "vacant"
 
     simulator.sim.faults.reset()
     await runtime.endpoints.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get(connectivity).state != STATE_UNAVAILABLE
+    assert state(hass, connectivity).state != STATE_UNAVAILABLE
 
 
 async def test_throttling_honours_retry_after_and_raises_a_repair(
@@ -253,15 +254,15 @@ async def test_pending_change_is_polled_every_15_seconds(
     await runtime.occupancy.async_refresh_homes([home_id])
     await hass.async_block_till_done()
     pending = _entity_of(hass, home_id, "occupancy_change_pending")
-    assert hass.states.get(pending).state == "on"
+    assert state(hass, pending).state == "on"
 
     simulator.sim.stats.reset()
     await advance(hass, simulator, PENDING_OCCUPANCY_INTERVAL)
     # Only the pending home was read, not every home.
     assert route_count(simulator, OCCUPANCY_ROUTE) == 1
-    assert hass.states.get(pending).state == "on"
+    assert state(hass, pending).state == "on"
     await advance(hass, simulator, PENDING_OCCUPANCY_INTERVAL)
-    assert hass.states.get(pending).state == "off"
+    assert state(hass, pending).state == "off"
     assert runtime.occupancy.state_of(home_id) == OccupancyState.OCCUPIED
     await advance(hass, simulator, PENDING_OCCUPANCY_INTERVAL)
     assert route_count(simulator, OCCUPANCY_ROUTE) == 2, "polling stops once nothing is pending"
@@ -276,3 +277,54 @@ async def test_scheduled_polls_follow_their_intervals(
     await advance(hass, simulator, timedelta(minutes=2, seconds=1))
     assert route_count(simulator, ENDPOINTS_ROUTE) == 1
     assert route_count(simulator, "GET /enterprise/residential/v1/homeCommunities") == 0
+
+
+async def test_without_residential_apis_units_give_the_names(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    # Europe and the Far East have no residential APIs: only units and devices.
+    inventory = loaded_entry.runtime_data.inventory
+    inventory.residential = False
+    simulator.sim.stats.reset()
+    await inventory.async_refresh()
+    assert inventory.last_update_success
+    assert inventory.data.homes == {}
+    assert inventory.data.unit_names
+    assert route_count(simulator, "GET /enterprise/residential/v1/homeCommunities") == 0
+
+
+async def test_options_limit_the_communities(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    community = next(iter(simulator.sim.state.communities.values()))
+    hass.config_entries.async_update_entry(config_entry, options={"communities": [community.id]})
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    runtime = config_entry.runtime_data
+    assert list(runtime.inventory.data.communities) == [community.id]
+    assert all(h.home_community_id == community.id for h in runtime.inventory.data.homes.values())
+    assert all(
+        ep.unit_id in runtime.inventory.data.homes for ep in runtime.endpoints.data.visible.values()
+    )
+
+
+async def test_pending_poll_survives_a_failure_and_stops_on_unload(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    runtime = loaded_entry.runtime_data
+    home_id, _keys = _vacant_home_with_devices(loaded_entry)
+    await admin(hass, simulator, "PUT", "/timing", {"occupancyDelay": 600})
+    await runtime.client.set_occupancy(home_id, OccupancyState.OCCUPIED)
+    await runtime.occupancy.async_refresh_homes([home_id])
+    simulator.sim.faults.configure({"rate_500": 1.0, "path_pattern": "occupancies"})
+    simulator.sim.stats.reset()
+    await advance(hass, simulator, PENDING_OCCUPANCY_INTERVAL)
+    assert route_count(simulator, OCCUPANCY_ROUTE) >= 1
+    assert runtime.occupancy.pending_homes() == [home_id], "the last known data is kept"
+    simulator.sim.faults.reset()
+    await advance(hass, simulator, PENDING_OCCUPANCY_INTERVAL)
+    assert runtime.occupancy.pending_homes() == [home_id], "still pending, still polled"
+    assert await hass.config_entries.async_unload(loaded_entry.entry_id)
+    simulator.sim.stats.reset()
+    await advance(hass, simulator, PENDING_OCCUPANCY_INTERVAL)
+    assert simulator.sim.stats.total == 0

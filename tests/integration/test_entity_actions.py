@@ -5,29 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from homeassistant.components.button import SERVICE_PRESS
+from homeassistant.components.button.const import SERVICE_PRESS
 from homeassistant.components.light.const import (
     ATTR_BRIGHTNESS,
     ATTR_COLOR_TEMP_KELVIN,
     ATTR_HS_COLOR,
 )
-from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.components.number.const import ATTR_VALUE, SERVICE_SET_VALUE
 from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alexa_smart_properties.api.models import FeatureName
 from custom_components.alexa_smart_properties.data import AspConfigEntry
 from simulator.embed import RunningSimulator
 from simulator.state import Endpoint as SimEndpoint
 
+from .helpers import state
+
 
 def _pick(entry: AspConfigEntry, feature: FeatureName, without: FeatureName | None = None) -> str:
     for key, endpoint in entry.runtime_data.endpoints.data.visible.items():
-        if endpoint.has_feature(feature) and not (without and endpoint.has_feature(without)):
-            if endpoint.reachable:
-                return key
+        unwanted = without is not None and endpoint.has_feature(without)
+        if endpoint.has_feature(feature) and not unwanted and endpoint.reachable:
+            return key
     raise AssertionError(f"no reachable endpoint with {feature}")
 
 
@@ -55,14 +58,14 @@ async def test_light_brightness_color_and_temperature(
     sim_endpoint = _sim_endpoint(loaded_entry, simulator, key)
     assert sim_endpoint.properties["powerState"] == "ON"
     assert sim_endpoint.properties["brightness"] == 50
-    state = hass.states.get(entity_id)
-    assert state.state == STATE_ON
-    assert state.attributes[ATTR_BRIGHTNESS] == 128
+    light = state(hass, entity_id)
+    assert light.state == STATE_ON
+    assert light.attributes[ATTR_BRIGHTNESS] == 128
 
     await _call(hass, "light", SERVICE_TURN_ON, entity_id=entity_id, **{ATTR_HS_COLOR: (120, 50)})
     assert sim_endpoint.properties["color"]["hue"] == 120
     assert sim_endpoint.properties["color"]["saturation"] == 0.5
-    assert hass.states.get(entity_id).attributes[ATTR_HS_COLOR] == (120, 50)
+    assert state(hass, entity_id).attributes[ATTR_HS_COLOR] == (120, 50)
 
     await _call(
         hass, "light", SERVICE_TURN_ON, entity_id=entity_id, **{ATTR_COLOR_TEMP_KELVIN: 2700}
@@ -71,7 +74,7 @@ async def test_light_brightness_color_and_temperature(
 
     await _call(hass, "light", SERVICE_TURN_OFF, entity_id=entity_id)
     assert sim_endpoint.properties["powerState"] == "OFF"
-    assert hass.states.get(entity_id).state == "off"
+    assert state(hass, entity_id).state == "off"
 
 
 async def test_plug_switch(
@@ -83,7 +86,7 @@ async def test_plug_switch(
     for service, expected in ((SERVICE_TURN_ON, "ON"), (SERVICE_TURN_OFF, "OFF")):
         await _call(hass, "switch", service, entity_id=entity_id)
         assert sim_endpoint.properties["powerState"] == expected
-        assert hass.states.get(entity_id).state == expected.lower()
+        assert state(hass, entity_id).state == expected.lower()
 
 
 async def test_volume_and_timers(
@@ -94,7 +97,7 @@ async def test_volume_and_timers(
     await _call(hass, "number", SERVICE_SET_VALUE, entity_id=volume, **{ATTR_VALUE: 35})
     sim_endpoint = _sim_endpoint(loaded_entry, simulator, key)
     assert sim_endpoint.properties["volume"] == 35
-    assert hass.states.get(volume).state == "35.0"
+    assert state(hass, volume).state == "35.0"
 
     sim_endpoint.timers = 3
     await _call(hass, "button", SERVICE_PRESS, entity_id=_entity(hass, key, "delete_timers"))
@@ -108,10 +111,10 @@ async def test_do_not_disturb(
     key = _pick(loaded_entry, FeatureName.SPEAKER)
     entity_id = _entity(hass, key, "do_not_disturb")
     sim_endpoint = _sim_endpoint(loaded_entry, simulator, key)
-    assert hass.states.get(entity_id).state == "off"
+    assert state(hass, entity_id).state == "off"
     await _call(hass, "switch", SERVICE_TURN_ON, entity_id=entity_id)
     assert sim_endpoint.settings["Alexa.DoNotDisturb.doNotDisturb"] is True
-    assert hass.states.get(entity_id).state == "on"
+    assert state(hass, entity_id).state == "on"
     await _call(hass, "switch", SERVICE_TURN_OFF, entity_id=entity_id)
     assert sim_endpoint.settings["Alexa.DoNotDisturb.doNotDisturb"] is False
 
@@ -130,3 +133,25 @@ async def test_failed_write_raises_translated_error(
             **{ATTR_VALUE: 10},
         )
     assert err.value.translation_key == "api_error"
+
+
+async def test_write_succeeds_even_if_reading_back_fails(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    key = _pick(loaded_entry, FeatureName.SPEAKER)
+    simulator.sim.faults.configure({"rate_500": 1.0, "path_pattern": "^/v2/endpoints/[^/]+$"})
+    await _call(hass, "number", SERVICE_SET_VALUE, entity_id=_entity(hass, key, "volume"), value=15)
+    assert _sim_endpoint(loaded_entry, simulator, key).properties["volume"] == 15
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_do_not_disturb_unknown_when_it_cannot_be_read(
+    hass: HomeAssistant, config_entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    simulator.sim.faults.configure({"rate_500": 1.0, "path_pattern": "/settings/"})
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    key = _pick(config_entry, FeatureName.SPEAKER)
+    assert state(hass, _entity(hass, key, "do_not_disturb")).state == "unknown"
+    with pytest.raises(HomeAssistantError):
+        await _call(hass, "switch", SERVICE_TURN_ON, entity_id=_entity(hass, key, "do_not_disturb"))
