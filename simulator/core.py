@@ -76,6 +76,7 @@ class Simulator:
         self.client_id = "amzn1.application-oa2-client." + _derive(config.seed, "client", 32)
         self.client_secret = "sim.cs." + _derive(config.seed, "secret", 48)
         self.initial_refresh_token = REFRESH_PREFIX + _derive(config.seed, "refresh", 64)
+        self._handed_out: str | None = None
 
     def install_client(self) -> None:
         """Register the seeded client and its first grant (fresh state only)."""
@@ -85,11 +86,17 @@ class Simulator:
         self.lwa.issue_refresh_token(self.client_id, self.initial_refresh_token)
 
     def working_refresh_token(self) -> str:
-        """Return the seeded refresh token, or a new grant if it was rotated or revoked."""
-        record = self.lwa.store.refresh_tokens.get(self.initial_refresh_token)
-        if record is not None and record.active:
-            return self.initial_refresh_token
-        return self.new_refresh_token()
+        """Return the refresh token last handed out while it works, else start a new grant.
+
+        At first that is the seeded token; once it was used (rotated) or revoked, callers get
+        one new token, the same on every call until it stops working in turn.
+        """
+        current = self._handed_out or self.initial_refresh_token
+        record = self.lwa.store.refresh_tokens.get(current)
+        if record is None or not record.active:
+            current = self.new_refresh_token()
+        self._handed_out = current
+        return current
 
     def new_refresh_token(self) -> str:
         """Start an independent grant (another HA instance, a benchmark client...)."""

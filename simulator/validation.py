@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp import web
 
-from .errors import ApiError, bad_request
+from .errors import bad_request
 from .http import JsonObject
 
 UNIT_PREFIX = "amzn1.alexa.unit.did."
@@ -79,24 +79,6 @@ def require_str(obj: JsonObject, key: str, *, where: str = "") -> str:
     return value
 
 
-def require_object(obj: JsonObject, key: str, *, where: str = "") -> JsonObject:
-    """Return a required object field."""
-    value = obj.get(key)
-    if not isinstance(value, dict):
-        raise bad_request(f"{where}{key} is missing or isn't an object.")
-    return value
-
-
-def optional_object(obj: JsonObject, key: str, *, where: str = "") -> JsonObject | None:
-    """Return an optional object field (absent or null means None)."""
-    value = obj.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise bad_request(f"{where}{key} must be an object.")
-    return value
-
-
 def require_query(request: web.Request, name: str) -> str:
     """Return a required query parameter given exactly once."""
     values = request.query.getall(name, [])
@@ -146,9 +128,3 @@ def require_account_link_request(value: object, where: str) -> JsonObject:
     if value.get("type") != "AUTH_CODE":
         raise bad_request(f"{where}accountLinkRequest.type must be AUTH_CODE.")
     return value
-
-
-def ensure(condition: bool, message: str, *, kind: str | None = None) -> None:
-    """Raise a 400 unless the condition holds."""
-    if not condition:
-        raise ApiError(400, message, kind=kind)
