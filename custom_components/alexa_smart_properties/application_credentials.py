@@ -2,32 +2,49 @@
 
 from __future__ import annotations
 
-from homeassistant.components.application_credentials import (
-    AuthorizationServer,
-    ClientCredential,
+from homeassistant.components.application_credentials import ClientCredential
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.config_entry_oauth2_flow import (
+    AbstractOAuth2Implementation,
+    LocalOAuth2Implementation,
+    LocalOAuth2ImplementationWithPkce,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_entry_oauth2_flow
 
-from .api.const import LWA_AUTHORIZE_URL, LWA_TOKEN_URL
-
-
-async def async_get_authorization_server(hass: HomeAssistant) -> AuthorizationServer:
-    """Return Login with Amazon's authorization server."""
-    return AuthorizationServer(authorize_url=LWA_AUTHORIZE_URL, token_url=LWA_TOKEN_URL)
+from .api.const import LWA_AUTHORIZE_URL, LWA_TOKEN_PATH, LWA_TOKEN_URL
+from .const import LWA_AUTHORIZE_PATH
 
 
 async def async_get_auth_implementation(
     hass: HomeAssistant, auth_domain: str, credential: ClientCredential
-) -> config_entry_oauth2_flow.AbstractOAuth2Implementation:
+) -> AbstractOAuth2Implementation:
     """Return an implementation that adds PKCE (S256), as Amazon's ASP docs require."""
-    return config_entry_oauth2_flow.LocalOAuth2ImplementationWithPkce(
+    return LocalOAuth2ImplementationWithPkce(
         hass,
         auth_domain,
         credential.client_id,
         authorize_url=LWA_AUTHORIZE_URL,
         token_url=LWA_TOKEN_URL,
         client_secret=credential.client_secret,
+    )
+
+
+@callback
+def async_get_custom_implementation(
+    hass: HomeAssistant, implementation: AbstractOAuth2Implementation, lwa_base_url: str
+) -> LocalOAuth2ImplementationWithPkce:
+    """Return the same credential pointed at another Login with Amazon (a simulator's).
+
+    The authorize page and the token endpoint live below `lwa_base_url`; the
+    implementation keeps its ID, so the entry refers to the credential as usual.
+    """
+    assert isinstance(implementation, LocalOAuth2Implementation)
+    return LocalOAuth2ImplementationWithPkce(
+        hass,
+        implementation.domain,
+        implementation.client_id,
+        authorize_url=lwa_base_url + LWA_AUTHORIZE_PATH,
+        token_url=lwa_base_url + LWA_TOKEN_PATH,
+        client_secret=implementation.client_secret,
     )
 
 

@@ -10,11 +10,13 @@ import probatio as vol
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
+    ConfigEntryState,
     ConfigFlowResult,
     OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import callback
+from homeassistant.exceptions import ImplementationUnavailableError, UnknownImplementationError
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -28,17 +30,22 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from yarl import URL
 
 from .api import (
     AspAuthenticationError,
     AspConnectionError,
     AspError,
     AspForbiddenError,
+    AspNotFoundError,
+    AspRateLimitError,
+    AspServerError,
     AspValidationError,
     Region,
 )
-from .api.const import LWA_SCOPE, LWA_TOKEN_PATH
+from .api.const import LWA_SCOPE
 from .api.validation import unit_id as validate_unit_id
+from .application_credentials import async_get_custom_implementation
 from .connection import async_build_client, async_check_organization
 from .const import (
     AUTH_METHOD_OAUTH,
@@ -57,18 +64,40 @@ from .const import (
     DEFAULT_INVENTORY_INTERVAL,
     DEFAULT_OCCUPANCY_INTERVAL,
     DOMAIN,
-    LWA_AUTHORIZE_PATH,
     MIN_ENDPOINT_INTERVAL,
     REGION_CUSTOM,
 )
 from .data import AspConfigEntry
 
+_LOGGER = logging.getLogger(__name__)
+
+CLIENT_ID_PREFIX = "amzn1.application-oa2-client."
+CONF_TOKEN = "token"  # noqa: S105 - a key name, not a secret
+CONF_AUTH_IMPLEMENTATION = "auth_implementation"
+
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
 
+def _base_url(value: str) -> str | None:
+    """Return an http(s) base URL without its trailing slash, or None if it is not one."""
+    url = value.strip().rstrip("/")
+    try:
+        parsed = URL(url)
+    except ValueError:
+        return None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return None
+    return url
+
+
 class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=DOMAIN):
-    """Set up an Alexa Smart Properties organization."""
+    """Set up an Alexa Smart Properties organization.
+
+    The data collected so far lives in `_data`; when the check with a real call fails, the
+    user goes back to the form where the cause can be fixed (credentials, custom endpoint
+    or organization) and the check runs again from there.
+    """
 
     DOMAIN = DOMAIN
     VERSION = 1
@@ -78,11 +107,14 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         """Start with nothing collected."""
         super().__init__()
         self._data: dict[str, Any] = {}
+        # Refresh tokens LWA replaced during a check: a pasted token submitted again after
+        # an error must become the latest one, as the old one may no longer work.
+        self._rotated: dict[str, str] = {}
 
     @property
     def logger(self) -> logging.Logger:
         """Return the logger the OAuth2 helper writes to."""
-        return logging.getLogger(__name__)
+        return _LOGGER
 
     @property
     def extra_authorize_data(self) -> dict[str, Any]:
@@ -105,26 +137,35 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Take a client ID, client secret and refresh token (Postman collection, ASP CLI)."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            client_id = user_input[CONF_CLIENT_ID].strip()
-            if not client_id.startswith("amzn1.application-oa2-client."):
-                errors[CONF_CLIENT_ID] = "invalid_client_id"
-            else:
-                self._data.update(
-                    {
-                        CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
-                        CONF_CLIENT_ID: client_id,
-                        CONF_CLIENT_SECRET: user_input[CONF_CLIENT_SECRET].strip(),
-                        "token": {CONF_REFRESH_TOKEN: user_input[CONF_REFRESH_TOKEN].strip()},
-                    }
-                )
-                if self.source == SOURCE_REAUTH:
-                    return await self._async_finish_reauth()
-                return await self.async_step_region()
-        defaults = user_input or {}
-        if self.source == SOURCE_REAUTH and not defaults:
-            defaults = {CONF_CLIENT_ID: self._get_reauth_entry().data.get(CONF_CLIENT_ID, "")}
+        if user_input is None:
+            return self._show_refresh_token_form()
+        client_id = user_input[CONF_CLIENT_ID].strip()
+        client_secret = user_input[CONF_CLIENT_SECRET].strip()
+        refresh_token = user_input[CONF_REFRESH_TOKEN].strip()
+        if not client_id.startswith(CLIENT_ID_PREFIX):
+            return self._show_refresh_token_form({CONF_CLIENT_ID: "invalid_client_id"}, client_id)
+        if not client_secret or not refresh_token:
+            return self._show_refresh_token_form({"base": "invalid_auth"}, client_id)
+        while refresh_token in self._rotated:
+            refresh_token = self._rotated[refresh_token]
+        self._data.pop(CONF_AUTH_IMPLEMENTATION, None)
+        self._data.update(
+            {
+                CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
+                CONF_CLIENT_ID: client_id,
+                CONF_CLIENT_SECRET: client_secret,
+                CONF_TOKEN: {CONF_REFRESH_TOKEN: refresh_token},
+            }
+        )
+        if self.source == SOURCE_REAUTH:
+            return await self._async_finish_reauth()
+        if CONF_ORGANIZATION_ID in self._data:
+            return await self._async_finish_user()
+        return await self.async_step_region()
+
+    def _show_refresh_token_form(
+        self, errors: dict[str, str] | None = None, client_id: str | None = None
+    ) -> ConfigFlowResult:
         schema = vol.Schema(
             {
                 vol.Required(CONF_CLIENT_ID): TextSelector(),
@@ -135,26 +176,31 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         return self.async_show_form(
             step_id="refresh_token",
             data_schema=self.add_suggested_values_to_schema(
-                schema, {CONF_CLIENT_ID: defaults.get(CONF_CLIENT_ID, "")}
+                schema, {CONF_CLIENT_ID: client_id or self._data.get(CONF_CLIENT_ID, "")}
             ),
             errors=errors,
         )
 
     async def async_step_region(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Choose where the organization lives; a custom endpoint in advanced mode."""
-        if user_input is not None:
-            self._data[CONF_REGION] = user_input[CONF_REGION]
-            if user_input[CONF_REGION] == REGION_CUSTOM:
-                return await self.async_step_custom_endpoint()
-            return await self._async_after_region()
-        regions = [region.value for region in Region]
-        if self.show_advanced_options:
-            regions.append(REGION_CUSTOM)
+        """Choose where the organization lives, or a custom endpoint (a simulator's)."""
+        if user_input is None:
+            return self._show_region_form()
+        self._data[CONF_REGION] = user_input[CONF_REGION]
+        if user_input[CONF_REGION] == REGION_CUSTOM:
+            return await self.async_step_custom_endpoint()
+        self._data.pop(CONF_API_URL, None)
+        self._data.pop(CONF_LWA_URL, None)
+        return await self._async_after_endpoint()
+
+    def _show_region_form(self, errors: dict[str, str] | None = None) -> ConfigFlowResult:
+        regions = [*(region.value for region in Region), REGION_CUSTOM]
         return self.async_show_form(
             step_id="region",
             data_schema=vol.Schema(
                 {
-                    vol.Required(CONF_REGION, default=Region.NA.value): SelectSelector(
+                    vol.Required(
+                        CONF_REGION, default=self._data.get(CONF_REGION, Region.NA.value)
+                    ): SelectSelector(
                         SelectSelectorConfig(
                             options=regions,
                             translation_key="region",
@@ -163,33 +209,42 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
                     )
                 }
             ),
+            errors=errors,
         )
 
     async def async_step_custom_endpoint(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Take the base URLs of the ASP API and of Login with Amazon (a simulator's, say)."""
+        if user_input is None:
+            return self._show_custom_endpoint_form()
         errors: dict[str, str] = {}
-        if user_input is not None:
-            for key in (CONF_API_URL, CONF_LWA_URL):
-                url = user_input[key].strip().rstrip("/")
-                if not url.startswith(("http://", "https://")):
-                    errors[key] = "invalid_url"
-                self._data[key] = url
-            if not errors:
-                return await self._async_after_region()
+        urls: dict[str, str] = {}
+        for key in (CONF_API_URL, CONF_LWA_URL):
+            if (url := _base_url(user_input[key])) is None:
+                errors[key] = "invalid_url"
+            else:
+                urls[key] = url
+        if errors:
+            return self._show_custom_endpoint_form(errors, user_input)
+        self._data.update(urls)
+        return await self._async_after_endpoint()
+
+    def _show_custom_endpoint_form(
+        self, errors: dict[str, str] | None = None, user_input: Mapping[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        schema = vol.Schema({vol.Required(CONF_API_URL): _URL, vol.Required(CONF_LWA_URL): _URL})
         return self.async_show_form(
             step_id="custom_endpoint",
-            data_schema=self.add_suggested_values_to_schema(
-                vol.Schema({vol.Required(CONF_API_URL): _URL, vol.Required(CONF_LWA_URL): _URL}),
-                user_input or {},
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or self._data),
             errors=errors,
         )
 
-    async def _async_after_region(self) -> ConfigFlowResult:
+    async def _async_after_endpoint(self) -> ConfigFlowResult:
         if self.source == SOURCE_RECONFIGURE:
             return await self._async_finish_reconfigure()
+        if CONF_ORGANIZATION_ID in self._data:
+            return await self._async_finish_user()
         if self._data.get(CONF_AUTH_METHOD) == AUTH_METHOD_TOKEN:
             return await self.async_step_organization()
         return await self.async_step_pick_implementation()
@@ -197,26 +252,20 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
     async def async_step_auth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Send the admin to Login with Amazon; to the custom endpoint's own LWA if chosen."""
         if user_input is None and self._data.get(CONF_REGION) == REGION_CUSTOM:
-            impl = self.flow_impl
-            if isinstance(impl, config_entry_oauth2_flow.LocalOAuth2Implementation):
-                lwa = self._data[CONF_LWA_URL]
-                self.flow_impl = config_entry_oauth2_flow.LocalOAuth2ImplementationWithPkce(
-                    self.hass,
-                    impl.domain,
-                    impl.client_id,
-                    authorize_url=lwa + LWA_AUTHORIZE_PATH,
-                    token_url=lwa + LWA_TOKEN_PATH,
-                    client_secret=impl.client_secret,
-                )
+            self.flow_impl = async_get_custom_implementation(
+                self.hass, self.flow_impl, self._data[CONF_LWA_URL]
+            )
         return await super().async_step_auth(user_input)
 
     async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
         """Keep the tokens Login with Amazon returned; then ask for the organization."""
+        self._data.pop(CONF_CLIENT_ID, None)
+        self._data.pop(CONF_CLIENT_SECRET, None)
         self._data.update(
             {
                 CONF_AUTH_METHOD: AUTH_METHOD_OAUTH,
-                "auth_implementation": data["auth_implementation"],
-                "token": data["token"],
+                CONF_AUTH_IMPLEMENTATION: data[CONF_AUTH_IMPLEMENTATION],
+                CONF_TOKEN: data[CONF_TOKEN],
             }
         )
         if self.source == SOURCE_REAUTH:
@@ -229,52 +278,79 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Take the organization ID and check it with a real call."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            organization_id = user_input[CONF_ORGANIZATION_ID].strip()
-            try:
-                validate_unit_id(organization_id, CONF_ORGANIZATION_ID)
-            except AspValidationError:
-                errors[CONF_ORGANIZATION_ID] = "invalid_organization_id"
-            else:
-                await self.async_set_unique_id(organization_id)
-                self._abort_if_unique_id_configured()
-                self._data[CONF_ORGANIZATION_ID] = organization_id
-                error = await self._async_validate(self._data)
-                if error is None:
-                    return self.async_create_entry(
-                        title=self._title(organization_id), data=self._data
-                    )
-                errors["base"] = error
+        if user_input is None:
+            return self._show_organization_form()
+        organization_id = user_input[CONF_ORGANIZATION_ID].strip()
+        try:
+            validate_unit_id(organization_id, CONF_ORGANIZATION_ID)
+        except AspValidationError:
+            return self._show_organization_form(
+                {CONF_ORGANIZATION_ID: "invalid_organization_id"}, organization_id
+            )
+        await self.async_set_unique_id(organization_id)
+        self._abort_if_unique_id_configured()
+        self._data[CONF_ORGANIZATION_ID] = organization_id
+        return await self._async_finish_user()
+
+    def _show_organization_form(
+        self, errors: dict[str, str] | None = None, organization_id: str | None = None
+    ) -> ConfigFlowResult:
+        suggested = organization_id or self._data.get(CONF_ORGANIZATION_ID, "")
         return self.async_show_form(
             step_id="organization",
             data_schema=self.add_suggested_values_to_schema(
                 vol.Schema({vol.Required(CONF_ORGANIZATION_ID): TextSelector()}),
-                user_input or {},
+                {CONF_ORGANIZATION_ID: suggested},
             ),
             errors=errors,
         )
 
+    async def _async_finish_user(self) -> ConfigFlowResult:
+        """Check the collected data; create the entry, or go back where the cause is fixed."""
+        error = await self._async_validate(self._data)
+        if error is None:
+            organization_id: str = self._data[CONF_ORGANIZATION_ID]
+            return self.async_create_entry(title=self._title(organization_id), data=self._data)
+        errors = {"base": error}
+        if error == "invalid_auth" and self._data[CONF_AUTH_METHOD] == AUTH_METHOD_TOKEN:
+            return self._show_refresh_token_form(errors)
+        if error == "cannot_connect" and self._data[CONF_REGION] == REGION_CUSTOM:
+            return self._show_custom_endpoint_form(errors)
+        return self._show_organization_form(errors)
+
     async def _async_validate(self, data: dict[str, Any]) -> str | None:
-        """Refresh a token and read the organization once; store any rotated refresh token."""
+        """Refresh a token if needed and read the organization once; return an error key.
+
+        A refresh token LWA rotated during the check goes into `data` whatever the outcome:
+        the one it replaced may no longer work.
+        """
+        old_refresh_token: str = data[CONF_TOKEN][CONF_REFRESH_TOKEN]
         rotated: list[str] = []
         try:
             client = await async_build_client(self.hass, data, rotated.append)
             await async_check_organization(client, data)
         except AspAuthenticationError:
-            return "invalid_auth"
-        except AspForbiddenError:
-            return "forbidden_organization"
-        except AspConnectionError:
-            return "cannot_connect"
-        except config_entry_oauth2_flow.ImplementationUnavailableError:
-            return "cannot_connect"
+            error: str | None = "invalid_auth"
+        except AspForbiddenError, AspNotFoundError:
+            error = "forbidden_organization"
+        except (
+            AspConnectionError,
+            AspServerError,
+            AspRateLimitError,
+            ImplementationUnavailableError,
+        ):
+            error = "cannot_connect"
+        except UnknownImplementationError:
+            error = "credentials_removed"
         except AspError:
-            self.logger.exception("Unexpected answer while checking the organization")
-            return "unknown"
+            _LOGGER.exception("Unexpected answer while checking the organization")
+            error = "unknown"
+        else:
+            error = None
         if rotated:
-            data["token"] = {**data["token"], CONF_REFRESH_TOKEN: rotated[-1]}
-        return None
+            self._rotated[old_refresh_token] = rotated[-1]
+            data[CONF_TOKEN] = {**data[CONF_TOKEN], CONF_REFRESH_TOKEN: rotated[-1]}
+        return error
 
     def _title(self, organization_id: str) -> str:
         return f"Alexa Smart Properties ({organization_id.rsplit('.', 1)[-1][:8]})"
@@ -295,52 +371,68 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         )
 
     async def _async_finish_reauth(self) -> ConfigFlowResult:
-        entry = self._get_reauth_entry()
-        data = {**entry.data, **self._data}
-        if data[CONF_AUTH_METHOD] == AUTH_METHOD_OAUTH:
-            data.pop(CONF_CLIENT_ID, None)
-            data.pop(CONF_CLIENT_SECRET, None)
-        else:
-            data.pop("auth_implementation", None)
-        error = await self._async_validate(data)
-        if error is not None:
-            return self.async_abort(reason=error)
-        return self.async_update_reload_and_abort(entry, data=data)
+        """Check the new credentials against the entry's organization; store them."""
+        error = await self._async_validate(self._data)
+        if error is None:
+            return self.async_update_reload_and_abort(self._get_reauth_entry(), data=self._data)
+        if self._data[CONF_AUTH_METHOD] == AUTH_METHOD_TOKEN:
+            return self._show_refresh_token_form({"base": error})
+        # After Login with Amazon there is no form to go back to.
+        return self.async_abort(reason=error)
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Change the region or custom endpoint of an organization."""
-        entry = self._get_reconfigure_entry()
-        self._data = dict(entry.data)
+        self._data = dict(self._get_reconfigure_entry().data)
         return await self.async_step_region()
 
     async def _async_finish_reconfigure(self) -> ConfigFlowResult:
+        """Check the new endpoint; store it, or show the error on the form just submitted."""
         entry = self._get_reconfigure_entry()
-        data = dict(self._data)
-        if data[CONF_REGION] != REGION_CUSTOM:
-            data.pop(CONF_API_URL, None)
-            data.pop(CONF_LWA_URL, None)
-        error = await self._async_validate(data)
-        if error is not None:
-            return self.async_abort(reason=error)
-        return self.async_update_reload_and_abort(entry, data=data)
+        # The running entry may have rotated its refresh token since the flow started.
+        self._data[CONF_TOKEN] = entry.data[CONF_TOKEN]
+        error = await self._async_validate(self._data)
+        if error is None:
+            return self.async_update_reload_and_abort(entry, data=self._data)
+        if self._data[CONF_TOKEN] != entry.data[CONF_TOKEN]:
+            # The check rotated the entry's refresh token: store the new one, and reload so
+            # the running client stops using the old one.
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_TOKEN: self._data[CONF_TOKEN]}
+            )
+            self.hass.config_entries.async_schedule_reload(entry.entry_id)
+        if self._data[CONF_REGION] == REGION_CUSTOM:
+            return self._show_custom_endpoint_form({"base": error})
+        return self._show_region_form({"base": error})
 
 
 class AspOptionsFlow(OptionsFlowWithReload):
     """Poll intervals and the home communities to include."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the options."""
+        """Show the options; saving them reloads the entry."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
         entry: AspConfigEntry = self.config_entry
         options = entry.options
-        communities = [
-            SelectOptionDict(value=community.id, label=community.name)
-            for community in entry.runtime_data.inventory.data.communities.values()
-        ]
+        communities: dict[str, str] = {}
+        if entry.state is ConfigEntryState.LOADED:
+            communities = {
+                community.id: community.name
+                for community in entry.runtime_data.inventory.data.communities.values()
+            }
+        selected: list[str] = options.get(CONF_COMMUNITIES, [])
+        for community_id in selected:
+            # Still selectable when its name is unknown (entry not loaded, community gone).
+            communities.setdefault(community_id, community_id)
         minutes = NumberSelectorConfig(min=1, max=1440, step=1, mode=NumberSelectorMode.BOX)
+        endpoint_minutes = NumberSelectorConfig(
+            min=MIN_ENDPOINT_INTERVAL.total_seconds() / 60,
+            max=1440,
+            step=1,
+            mode=NumberSelectorMode.BOX,
+        )
         schema = vol.Schema(
             {
                 vol.Required(
@@ -360,17 +452,16 @@ class AspOptionsFlow(OptionsFlowWithReload):
                     default=options.get(
                         CONF_ENDPOINT_INTERVAL, DEFAULT_ENDPOINT_INTERVAL.total_seconds() / 60
                     ),
-                ): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_ENDPOINT_INTERVAL.total_seconds() / 60,
-                        max=1440,
-                        step=1,
-                        mode=NumberSelectorMode.BOX,
+                ): NumberSelector(endpoint_minutes),
+                vol.Optional(CONF_COMMUNITIES, default=selected): SelectSelector(
+                    SelectSelectorConfig(
+                        options=[
+                            SelectOptionDict(value=community_id, label=name)
+                            for community_id, name in communities.items()
+                        ],
+                        multiple=True,
                     )
                 ),
-                vol.Optional(
-                    CONF_COMMUNITIES, default=options.get(CONF_COMMUNITIES, [])
-                ): SelectSelector(SelectSelectorConfig(options=communities, multiple=True)),
             }
         )
         return self.async_show_form(step_id="init", data_schema=schema)

@@ -1,0 +1,994 @@
+"""Config, reauth, reconfigure and options flows, driven against the simulator over loopback.
+
+Nothing of the integration is mocked. Login with Amazon runs for real: the authorize URL the
+flow returns is opened with aiohttp, the simulator's consent page is submitted, and its
+redirect goes to Home Assistant's OAuth callback view. Only Amazon's real hosts (the EU
+region) are stood in for, with Home Assistant's aiohttp client mocker, as the simulator
+cannot be reached there.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+from homeassistant.components.application_credentials import (
+    ClientCredential,
+    async_import_client_credential,
+)
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import ImplementationUnavailableError
+from homeassistant.helpers import config_entry_oauth2_flow
+from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
+from yarl import URL
+
+from custom_components.alexa_smart_properties.const import (
+    AUTH_METHOD_OAUTH,
+    AUTH_METHOD_TOKEN,
+    CONF_API_URL,
+    CONF_AUTH_METHOD,
+    CONF_COMMUNITIES,
+    CONF_ENDPOINT_INTERVAL,
+    CONF_INVENTORY_INTERVAL,
+    CONF_LWA_URL,
+    CONF_OCCUPANCY_INTERVAL,
+    CONF_ORGANIZATION_ID,
+    CONF_REGION,
+    DOMAIN,
+    REGION_CUSTOM,
+)
+from simulator.embed import RunningSimulator
+
+from .conftest import entry_data
+
+EN = json.loads(
+    (
+        Path(__file__).parents[2] / "custom_components" / DOMAIN / "translations" / "en.json"
+    ).read_text(encoding="utf-8")
+)
+UNREACHABLE = "http://127.0.0.1:9"
+FOREIGN_ORGANIZATION = "amzn1.alexa.unit.did.AFOREIGNORGANIZATION"
+EU_UNITS = "https://api.eu.amazonalexa.com/v2/units"
+AMAZON = re.compile(r"^https://[^/]*amazon")
+AMAZON_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+CALLBACK_PATH = "/auth/external/callback"
+
+type ClientFactory = Callable[[], Awaitable[Any]]
+
+
+# --- Translations: every form, menu, error and abort the tests meet must be translated ---
+
+
+def _assert_translated(section: str, result: ConfigFlowResult) -> None:
+    strings = EN[section]
+    kind = result["type"]
+    if kind is FlowResultType.ABORT:
+        # Reasons Home Assistant translates itself (OAuth2, reauth/reconfigure success)
+        # come with translation_domain "homeassistant".
+        if result.get("translation_domain") is None:
+            assert result["reason"] in strings["abort"], result["reason"]
+        return
+    if kind not in (FlowResultType.FORM, FlowResultType.MENU):
+        return
+    step = strings["step"][result["step_id"]]
+    if kind is FlowResultType.MENU:
+        options: list[str] = result["menu_options"]  # type: ignore[assignment]
+        assert set(options) <= set(step["menu_options"])
+        return
+    for error in (result["errors"] or {}).values():
+        assert error in strings["error"], error
+    for key in _schema(result):
+        assert str(key) in step["data"], key
+        assert str(key) in step["data_description"], key
+
+
+@pytest.fixture(autouse=True)
+def check_translations(hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Record every flow result (the OAuth callback view's too) and check its strings."""
+    seen: list[tuple[str, ConfigFlowResult]] = []
+    managers = (("config", hass.config_entries.flow), ("options", hass.config_entries.options))
+    for section, manager in managers:
+        for name in ("async_init", "async_configure"):
+            original = getattr(manager, name)
+
+            async def recorded(
+                *args: Any, _original: Any = original, _section: str = section, **kwargs: Any
+            ) -> Any:
+                result = await _original(*args, **kwargs)
+                seen.append((_section, result))
+                return result
+
+            monkeypatch.setattr(manager, name, recorded)
+    yield
+    for section, result in seen:
+        _assert_translated(section, result)
+
+
+def test_translations_cover_the_flow_strings() -> None:
+    """Each step has a title and describes each field; the selector has every region."""
+    for section in ("config", "options"):
+        for step_id, step in EN[section]["step"].items():
+            assert step["title"], step_id
+            assert set(step.get("data", {})) == set(step.get("data_description", {})), step_id
+    assert set(EN["selector"]["region"]["options"]) == {"NA", "EU", "FE", REGION_CUSTOM}
+    assert {"console_url", "more_info_url"} <= set(
+        re.findall(r"\{(\w+)\}", EN["application_credentials"]["description"])
+    )
+
+
+# --- Helpers -------------------------------------------------------------------------------
+
+
+async def _admin(simulator: RunningSimulator, method: str, path: str, body: Any = None) -> Any:
+    """Call the simulator's admin API over HTTP."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.request(method, f"{simulator.base_url}/_admin{path}", json=body) as resp,
+    ):
+        assert resp.status < 300, await resp.text()
+        return await resp.json(content_type=None) if resp.status != 204 else None
+
+
+def _token_route_count(simulator: RunningSimulator) -> int:
+    counter = simulator.sim.stats.routes.get("POST /auth/o2/token")
+    return counter.count if counter else 0
+
+
+def _credentials_input(simulator: RunningSimulator, refresh_token: str) -> dict[str, str]:
+    credentials = simulator.credentials
+    return {
+        "client_id": credentials.client_id,
+        "client_secret": credentials.client_secret,
+        "refresh_token": refresh_token,
+    }
+
+
+def _endpoint_input(simulator: RunningSimulator) -> dict[str, str]:
+    return {CONF_API_URL: simulator.base_url, CONF_LWA_URL: simulator.base_url}
+
+
+def _code_used(simulator: RunningSimulator, code: str) -> bool:
+    return simulator.sim.lwa.store.codes[code].used
+
+
+def _is_active(simulator: RunningSimulator, refresh_token: str) -> bool:
+    record = simulator.sim.lwa.store.refresh_tokens.get(refresh_token)
+    return record is not None and record.active
+
+
+async def _start(hass: HomeAssistant, menu_option: str) -> ConfigFlowResult:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "user"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": menu_option}
+    )
+
+
+async def _configure(
+    hass: HomeAssistant, result: ConfigFlowResult, user_input: dict[str, Any] | None = None
+) -> ConfigFlowResult:
+    return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+
+
+async def _token_flow_to_organization(
+    hass: HomeAssistant, simulator: RunningSimulator, refresh_token: str
+) -> ConfigFlowResult:
+    """Paste credentials, choose the custom endpoint; return the organization form."""
+    result = await _start(hass, "refresh_token")
+    assert result["step_id"] == "refresh_token"
+    result = await _configure(hass, result, _credentials_input(simulator, refresh_token))
+    assert result["step_id"] == "region"
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    assert result["step_id"] == "custom_endpoint"
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "organization"
+    assert not result["errors"]
+    return result
+
+
+def _schema(result: ConfigFlowResult) -> dict[Any, Any]:
+    assert result["data_schema"] is not None
+    schema: dict[Any, Any] = result["data_schema"].schema
+    return schema
+
+
+def _suggested(result: ConfigFlowResult, key: str) -> Any:
+    for marker in _schema(result):
+        if str(marker) == key:
+            return (marker.description or {}).get("suggested_value")
+    raise KeyError(key)
+
+
+def _selector(result: ConfigFlowResult, key: str) -> Any:
+    for marker, selector in _schema(result).items():
+        if str(marker) == key:
+            return selector
+    raise KeyError(key)
+
+
+def _default(result: ConfigFlowResult, key: str) -> Any:
+    for marker in _schema(result):
+        if str(marker) == key:
+            return marker.default()
+    raise KeyError(key)
+
+
+@pytest.fixture
+async def credential(hass: HomeAssistant, simulator: RunningSimulator) -> str:
+    """Register the simulator's client as application credentials; return its ID."""
+    assert await async_setup_component(hass, "application_credentials", {})
+    credentials = simulator.credentials
+    await async_import_client_credential(
+        hass, DOMAIN, ClientCredential(credentials.client_id, credentials.client_secret), DOMAIN
+    )
+    return DOMAIN
+
+
+async def _sign_in(
+    hass: HomeAssistant,
+    client_factory: ClientFactory,
+    result: ConfigFlowResult,
+    decision: str = "allow",
+) -> dict[str, str]:
+    """Follow Login with Amazon: consent page, redirect, Home Assistant's callback view."""
+    assert result["type"] is FlowResultType.EXTERNAL_STEP
+    authorize = URL(result["url"])
+    async with aiohttp.ClientSession() as session:
+        async with session.get(authorize) as resp:
+            assert resp.status == 200, await resp.text()
+            page = await resp.text()
+        form = {
+            name: html.unescape(value)
+            for name, value in re.findall(
+                r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page
+            )
+        }
+        assert form["code_challenge_method"] == "S256"
+        form["decision"] = decision
+        async with session.post(
+            authorize.with_query(None), data=form, allow_redirects=False
+        ) as resp:
+            assert resp.status == 302, await resp.text()
+            location = URL(resp.headers["Location"])
+    assert str(location.with_query(None)) == "https://example.com" + CALLBACK_PATH
+    client = await client_factory()
+    resp = await client.get(f"{CALLBACK_PATH}?{location.query_string}")
+    assert resp.status == 200
+    assert "window.close()" in await resp.text()
+    return dict(location.query)
+
+
+# --- Pasted refresh token: the whole way ----------------------------------------------------
+
+
+async def test_refresh_token_creates_entry(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """Credentials, custom endpoint, organization: one entry, the rotated token stored."""
+    credentials = simulator.credentials
+    pasted = credentials.refresh_token
+    result = await _start(hass, "refresh_token")
+    result = await _configure(
+        hass,
+        result,
+        {
+            "client_id": f"  {credentials.client_id} ",
+            "client_secret": credentials.client_secret,
+            "refresh_token": f"{pasted}\n",
+        },
+    )
+    assert result["step_id"] == "region"
+    assert _default(result, CONF_REGION) == "NA"
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    result = await _configure(
+        hass,
+        result,
+        {CONF_API_URL: f" {simulator.base_url}/ ", CONF_LWA_URL: simulator.base_url + "/"},
+    )
+    assert result["step_id"] == "organization"
+    result = await _configure(
+        hass, result, {CONF_ORGANIZATION_ID: f" {credentials.organization_id} "}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == credentials.organization_id
+    assert result["title"] == (
+        f"Alexa Smart Properties ({credentials.organization_id.rsplit('.', 1)[-1][:8]})"
+    )
+    stored = result["data"]["token"]["refresh_token"]
+    assert result["data"] == {
+        CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
+        "client_id": credentials.client_id,
+        "client_secret": credentials.client_secret,
+        "token": {"refresh_token": stored},
+        CONF_REGION: REGION_CUSTOM,
+        CONF_API_URL: simulator.base_url,
+        CONF_LWA_URL: simulator.base_url,
+        CONF_ORGANIZATION_ID: credentials.organization_id,
+    }
+    # The check refreshed once; LWA rotated the pasted token and the new one was kept.
+    assert stored != pasted
+    assert stored in simulator.sim.lwa.store.refresh_tokens
+    assert not _is_active(simulator, pasted)
+    await hass.async_block_till_done()
+    entry = result["result"]
+    assert entry.state is ConfigEntryState.LOADED
+    assert _is_active(simulator, entry.data["token"]["refresh_token"])
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_duplicate_organization_aborts(
+    hass: HomeAssistant, simulator: RunningSimulator, config_entry: MockConfigEntry
+) -> None:
+    """A second entry for the same organization aborts before any call to Amazon."""
+    result = await _token_flow_to_organization(hass, simulator, simulator.sim.new_refresh_token())
+    before = _token_route_count(simulator)
+    result = await _configure(
+        hass, result, {CONF_ORGANIZATION_ID: simulator.credentials.organization_id}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert _token_route_count(simulator) == before
+
+
+async def test_invalid_client_id_and_empty_secret(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """Malformed pasted credentials stay on their form, with what was typed kept."""
+    token = simulator.sim.new_refresh_token()
+    result = await _start(hass, "refresh_token")
+    result = await _configure(
+        hass,
+        result,
+        {"client_id": "my-client", "client_secret": "secret", "refresh_token": token},
+    )
+    assert result["step_id"] == "refresh_token"
+    assert result["errors"] == {"client_id": "invalid_client_id"}
+    result = await _configure(
+        hass, result, {**_credentials_input(simulator, token), "client_secret": "  "}
+    )
+    assert result["step_id"] == "refresh_token"
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert _suggested(result, "client_id") == simulator.credentials.client_id
+    result = await _configure(hass, result, _credentials_input(simulator, token))
+    assert result["step_id"] == "region"
+
+
+@pytest.mark.parametrize("bad_token", ["revoked", "sim.rt.unknown"])
+async def test_invalid_auth_returns_to_the_credentials(
+    hass: HomeAssistant, simulator: RunningSimulator, bad_token: str
+) -> None:
+    """A refused refresh token sends the user back to the credentials, then straight on."""
+    token = simulator.sim.new_refresh_token()
+    if bad_token == "revoked":
+        assert (await _admin(simulator, "POST", "/tokens/revoke", {"refreshToken": token})) == {
+            "revokedGrants": 1
+        }
+        bad_token = token
+    result = await _token_flow_to_organization(hass, simulator, bad_token)
+    organization_id = simulator.credentials.organization_id
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["step_id"] == "refresh_token"
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert _suggested(result, "client_id") == simulator.credentials.client_id
+
+    good = simulator.sim.new_refresh_token()
+    result = await _configure(hass, result, _credentials_input(simulator, good))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_ORGANIZATION_ID] == organization_id
+    assert result["data"]["token"]["refresh_token"] not in (good, bad_token)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_invalid_and_unreachable_custom_endpoint(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """Bad URLs stay on the endpoint form; an unreachable one comes back to it after the check."""
+    result = await _start(hass, "refresh_token")
+    result = await _configure(
+        hass, result, _credentials_input(simulator, simulator.sim.new_refresh_token())
+    )
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    for api_url, lwa_url, errors in (
+        (
+            "ftp://127.0.0.1",
+            "127.0.0.1:8787",
+            {CONF_API_URL: "invalid_url", CONF_LWA_URL: "invalid_url"},
+        ),
+        ("http://", simulator.base_url, {CONF_API_URL: "invalid_url"}),
+        (simulator.base_url, "http://[::1", {CONF_LWA_URL: "invalid_url"}),
+    ):
+        result = await _configure(hass, result, {CONF_API_URL: api_url, CONF_LWA_URL: lwa_url})
+        assert result["step_id"] == "custom_endpoint"
+        assert result["errors"] == errors
+        assert _suggested(result, CONF_API_URL) == api_url
+
+    result = await _configure(hass, result, {CONF_API_URL: UNREACHABLE, CONF_LWA_URL: UNREACHABLE})
+    assert result["step_id"] == "organization"
+    organization_id = simulator.credentials.organization_id
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["step_id"] == "custom_endpoint"
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert _suggested(result, CONF_API_URL) == UNREACHABLE
+
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_API_URL] == simulator.base_url
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_api_unreachable_after_token_refresh_keeps_the_rotated_token(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """LWA answers but the API does not: the retry uses the refresh token LWA handed out."""
+    pasted = simulator.sim.new_refresh_token()
+    result = await _start(hass, "refresh_token")
+    result = await _configure(hass, result, _credentials_input(simulator, pasted))
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    result = await _configure(
+        hass, result, {CONF_API_URL: UNREACHABLE, CONF_LWA_URL: simulator.base_url}
+    )
+    result = await _configure(
+        hass, result, {CONF_ORGANIZATION_ID: simulator.credentials.organization_id}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert not _is_active(simulator, pasted)
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_server_errors_mean_cannot_connect(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """503s that outlast the retries are reported as a connection problem."""
+    result = await _token_flow_to_organization(hass, simulator, simulator.sim.new_refresh_token())
+    await _admin(
+        simulator,
+        "POST",
+        "/faults/script",
+        [{"status": 503, "path_pattern": "homeCommunities"}] * 6,
+    )
+    organization_id = simulator.credentials.organization_id
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["step_id"] == "custom_endpoint"
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert simulator.sim.faults.injected
+    await _admin(simulator, "DELETE", "/faults")
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_invalid_and_foreign_organization(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """A malformed ID never leaves the form; a foreign one is refused (403) by the API."""
+    result = await _token_flow_to_organization(hass, simulator, simulator.sim.new_refresh_token())
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: "org-1234"})
+    assert result["step_id"] == "organization"
+    assert result["errors"] == {CONF_ORGANIZATION_ID: "invalid_organization_id"}
+    assert _suggested(result, CONF_ORGANIZATION_ID) == "org-1234"
+
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: FOREIGN_ORGANIZATION})
+    assert result["step_id"] == "organization"
+    assert result["errors"] == {"base": "forbidden_organization"}
+    assert _suggested(result, CONF_ORGANIZATION_ID) == FOREIGN_ORGANIZATION
+
+    # The failed check rotated the refresh token; the retry must use the new one.
+    organization_id = simulator.credentials.organization_id
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == organization_id
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_client_not_granted(hass: HomeAssistant, simulator: RunningSimulator) -> None:
+    """The ASP console no longer lists the client (403 on every call), then does again."""
+    result = await _token_flow_to_organization(hass, simulator, simulator.sim.new_refresh_token())
+    await _admin(simulator, "PUT", "/client", {"granted": False})
+    organization_id = simulator.credentials.organization_id
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["errors"] == {"base": "forbidden_organization"}
+    await _admin(simulator, "PUT", "/client", {"granted": True})
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+async def test_unexpected_answer(
+    hass: HomeAssistant, simulator: RunningSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A response the client cannot read is an unknown error, logged; a retry works."""
+    result = await _token_flow_to_organization(hass, simulator, simulator.sim.new_refresh_token())
+    await _admin(
+        simulator,
+        "POST",
+        "/faults/script",
+        [{"kind": "malformed", "path_pattern": "homeCommunities"}],
+    )
+    organization_id = simulator.credentials.organization_id
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["step_id"] == "organization"
+    assert result["errors"] == {"base": "unknown"}
+    assert "Unexpected answer while checking the organization" in caplog.text
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+# --- Amazon's own hosts (EU): stood in for at the HTTP edge ---------------------------------
+
+
+def _lwa_token(refresh_token: str) -> dict[str, Any]:
+    return {
+        "access_token": "Atza|access",
+        "token_type": "bearer",
+        "expires_in": 3600,
+        "refresh_token": refresh_token,
+    }
+
+
+def _amazon(
+    mock: AiohttpClientMocker, refresh_token: str | None, units: tuple[int, Any] | None
+) -> None:
+    """Stand in for LWA and the EU units listing; anything else on Amazon is unreachable."""
+    mock.clear_requests()
+    if refresh_token is not None:
+        mock.post(AMAZON_TOKEN_URL, json=_lwa_token(refresh_token))
+    if units is not None:
+        mock.get(EU_UNITS, status=units[0], json=units[1])
+    for method in ("get", "post", "put", "delete"):
+        mock.request(method, AMAZON, exc=aiohttp.ClientConnectionError("unreachable"))
+
+
+def _token_requests(mock: AiohttpClientMocker) -> list[str]:
+    return [
+        data["refresh_token"]
+        for method, url, data, _headers in mock.mock_calls
+        if method.lower() == "post" and str(url) == AMAZON_TOKEN_URL
+    ]
+
+
+async def test_eu_region_checks_the_units_api(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Outside North America the check lists the organization's units on the EU host."""
+    organization_id = "amzn1.alexa.unit.did.EUORGANIZATION"
+    result = await _start(hass, "refresh_token")
+    result = await _configure(
+        hass,
+        result,
+        {
+            "client_id": "amzn1.application-oa2-client.eu",
+            "client_secret": "secret",
+            "refresh_token": "Atzr|pasted",
+        },
+    )
+    result = await _configure(hass, result, {CONF_REGION: "EU"})
+    assert result["step_id"] == "organization"
+
+    _amazon(aioclient_mock, None, None)
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["step_id"] == "organization"
+    assert result["errors"] == {"base": "cannot_connect"}
+
+    _amazon(aioclient_mock, "Atzr|rotated", (404, {"message": "The unit wasn't found."}))
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["errors"] == {"base": "forbidden_organization"}
+    assert _token_requests(aioclient_mock) == ["Atzr|pasted"]
+
+    hotel = {
+        "id": "amzn1.alexa.unit.did.HOTEL",
+        "name": {"type": "PLAIN", "value": {"text": "Hotel"}},
+    }
+    _amazon(aioclient_mock, "Atzr|rotated", (200, {"results": [hotel]}))
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {
+        CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
+        "client_id": "amzn1.application-oa2-client.eu",
+        "client_secret": "secret",
+        "token": {"refresh_token": "Atzr|rotated"},
+        CONF_REGION: "EU",
+        CONF_ORGANIZATION_ID: organization_id,
+    }
+    # The retry used the refresh token LWA handed out the time before.
+    assert _token_requests(aioclient_mock)[0] == "Atzr|rotated"
+    units = [URL(url) for method, url, *_ in aioclient_mock.mock_calls if method.lower() == "get"]
+    assert units[0].query["parentId"] == organization_id
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+# --- Login with Amazon through application credentials -----------------------------------
+
+
+@pytest.mark.usefixtures("current_request_with_host")
+async def test_login_with_amazon_creates_entry(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    credential: str,
+    hass_client_no_auth: ClientFactory,
+) -> None:
+    """Authorization code with PKCE against the simulator's LWA, then the organization."""
+    result = await _start(hass, "region")
+    assert result["step_id"] == "region"
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    assert result["type"] is FlowResultType.EXTERNAL_STEP
+    authorize = URL(result["url"])
+    assert str(authorize.with_query(None)) == simulator.base_url + "/ap/oa"
+    assert authorize.query["client_id"] == simulator.credentials.client_id
+    assert authorize.query["scope"] == "alexa::enterprise:management"
+    assert authorize.query["redirect_uri"] == "https://example.com" + CALLBACK_PATH
+    assert len(authorize.query["code_challenge"]) == 43
+
+    query = await _sign_in(hass, hass_client_no_auth, result)
+    code = simulator.sim.lwa.store.codes[query["code"]]
+    assert code.code_challenge == authorize.query["code_challenge"]
+    assert not _code_used(simulator, query["code"])
+    result = await _configure(hass, result)
+    # The simulator checked the code verifier against the challenge before answering.
+    assert _code_used(simulator, query["code"])
+    assert result["step_id"] == "organization"
+    organization_id = simulator.credentials.organization_id
+    before = _token_route_count(simulator)
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    # The access token from the sign-in served the check: no extra refresh.
+    assert _token_route_count(simulator) == before
+    data = result["data"]
+    token = data["token"]
+    assert data == {
+        CONF_AUTH_METHOD: AUTH_METHOD_OAUTH,
+        "auth_implementation": credential,
+        "token": token,
+        CONF_REGION: REGION_CUSTOM,
+        CONF_API_URL: simulator.base_url,
+        CONF_LWA_URL: simulator.base_url,
+        CONF_ORGANIZATION_ID: organization_id,
+    }
+    assert {"access_token", "refresh_token", "expires_at", "expires_in"} <= set(token)
+    assert _is_active(simulator, token["refresh_token"])
+    assert result["result"].unique_id == organization_id
+    await hass.async_block_till_done()
+    assert result["result"].state is ConfigEntryState.LOADED
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
+@pytest.mark.usefixtures("current_request_with_host", "credential")
+async def test_login_with_amazon_north_america_goes_to_amazon(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """Outside the custom endpoint, the admin is sent to Amazon's own authorize page."""
+    result = await _start(hass, "region")
+    result = await _configure(hass, result, {CONF_REGION: "NA"})
+    assert result["type"] is FlowResultType.EXTERNAL_STEP
+    authorize = URL(result["url"])
+    assert str(authorize.with_query(None)) == "https://www.amazon.com/ap/oa"
+    assert authorize.query["scope"] == "alexa::enterprise:management"
+    assert authorize.query["code_challenge_method"] == "S256"
+    hass.config_entries.flow.async_abort(result["flow_id"])
+
+
+@pytest.mark.usefixtures("current_request_with_host", "credential")
+async def test_login_with_amazon_cancelled(
+    hass: HomeAssistant, simulator: RunningSimulator, hass_client_no_auth: ClientFactory
+) -> None:
+    """Cancel on the consent page aborts the flow."""
+    result = await _start(hass, "region")
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    query = await _sign_in(hass, hass_client_no_auth, result, decision="deny")
+    assert query["error"] == "access_denied"
+    result = await _configure(hass, result)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "user_rejected_authorize"
+
+
+async def test_login_with_amazon_without_credentials(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """Without application credentials the flow asks for them (the frontend adds one)."""
+    assert await async_setup_component(hass, "application_credentials", {})
+    result = await _start(hass, "region")
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "missing_credentials"
+
+
+async def test_credentials_dialog_placeholders(
+    hass: HomeAssistant, credential: str, hass_ws_client: Any
+) -> None:
+    """The application credentials dialog gets the links its description uses."""
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "application_credentials/config"})
+    response = await client.receive_json()
+    assert response["success"]
+    assert DOMAIN in response["result"]["domains"]
+    placeholders = response["result"]["integrations"][DOMAIN]["description_placeholders"]
+    assert set(placeholders) == {"console_url", "more_info_url"}
+    assert all(url.startswith("https://developer.amazon.com/") for url in placeholders.values())
+
+
+# --- Reauth ---------------------------------------------------------------------------------
+
+
+async def test_reauth_with_refresh_token(
+    hass: HomeAssistant, simulator: RunningSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Revoked grant; a pasted new token fixes it, failures stay on the form."""
+    old_token = loaded_entry.data["token"]["refresh_token"]
+    await _admin(simulator, "POST", "/tokens/revoke", {})
+    result = await loaded_entry.start_reauth_flow(hass)
+    assert result["type"] is FlowResultType.MENU
+    assert result["step_id"] == "reauth_confirm"
+    result = await _configure(hass, result, {"next_step_id": "refresh_token"})
+    assert result["step_id"] == "refresh_token"
+    assert _suggested(result, "client_id") == simulator.credentials.client_id
+
+    # The old, revoked token: refused.
+    result = await _configure(hass, result, _credentials_input(simulator, old_token))
+    assert result["step_id"] == "refresh_token"
+    assert result["errors"] == {"base": "invalid_auth"}
+
+    # A good token, but the client is no longer granted: refused by the API (403).
+    fresh = simulator.sim.new_refresh_token()
+    await _admin(simulator, "PUT", "/client", {"granted": False})
+    result = await _configure(hass, result, _credentials_input(simulator, fresh))
+    assert result["errors"] == {"base": "forbidden_organization"}
+    assert not _is_active(simulator, fresh)
+
+    # Granted again, the same input is submitted again: the rotated token is used.
+    await _admin(simulator, "PUT", "/client", {"granted": True})
+    result = await _configure(hass, result, _credentials_input(simulator, fresh))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert loaded_entry.data["token"]["refresh_token"] not in (old_token, fresh)
+    assert _is_active(simulator, loaded_entry.data["token"]["refresh_token"])
+    assert loaded_entry.data[CONF_AUTH_METHOD] == AUTH_METHOD_TOKEN
+
+
+@pytest.mark.usefixtures("current_request_with_host")
+async def test_reauth_with_login_with_amazon(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    loaded_entry: MockConfigEntry,
+    credential: str,
+    hass_client_no_auth: ClientFactory,
+) -> None:
+    """A pasted-token entry signs in again with Login with Amazon and switches to it."""
+    await _admin(simulator, "POST", "/tokens/revoke", {})
+    result = await loaded_entry.start_reauth_flow(hass)
+    result = await _configure(hass, result, {"next_step_id": "pick_implementation"})
+    await _sign_in(hass, hass_client_no_auth, result)
+    result = await _configure(hass, result)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    data = dict(loaded_entry.data)
+    token = data.pop("token")
+    assert data == {
+        CONF_AUTH_METHOD: AUTH_METHOD_OAUTH,
+        "auth_implementation": credential,
+        CONF_REGION: REGION_CUSTOM,
+        CONF_API_URL: simulator.base_url,
+        CONF_LWA_URL: simulator.base_url,
+        CONF_ORGANIZATION_ID: simulator.credentials.organization_id,
+    }
+    assert _is_active(simulator, token["refresh_token"])
+
+
+@pytest.mark.usefixtures("current_request_with_host", "credential")
+async def test_reauth_with_login_with_amazon_refused(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    config_entry: MockConfigEntry,
+    hass_client_no_auth: ClientFactory,
+) -> None:
+    """Signed in, but the client may not manage the organization: nothing changes."""
+    before = dict(config_entry.data)
+    await _admin(simulator, "PUT", "/client", {"granted": False})
+    result = await config_entry.start_reauth_flow(hass)
+    result = await _configure(hass, result, {"next_step_id": "pick_implementation"})
+    await _sign_in(hass, hass_client_no_auth, result)
+    result = await _configure(hass, result)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "forbidden_organization"
+    assert dict(config_entry.data) == before
+
+
+# --- Reconfigure ----------------------------------------------------------------------------
+
+
+async def test_reconfigure_custom_endpoint(
+    hass: HomeAssistant, simulator: RunningSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """A wrong API URL is shown on the form; the entry keeps working; a good one is saved."""
+    result = await loaded_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "region"
+    assert _default(result, CONF_REGION) == REGION_CUSTOM
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    assert result["step_id"] == "custom_endpoint"
+    assert _suggested(result, CONF_API_URL) == simulator.base_url
+
+    token_before = loaded_entry.data["token"]["refresh_token"]
+    result = await _configure(
+        hass, result, {CONF_API_URL: UNREACHABLE, CONF_LWA_URL: simulator.base_url}
+    )
+    assert result["step_id"] == "custom_endpoint"
+    assert result["errors"] == {"base": "cannot_connect"}
+    # LWA rotated the entry's refresh token during the check: the new one is stored and
+    # the entry reloaded with it, still pointing at the old, working endpoint.
+    await hass.async_block_till_done()
+    assert loaded_entry.data["token"]["refresh_token"] != token_before
+    assert loaded_entry.data[CONF_API_URL] == simulator.base_url
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert _is_active(simulator, loaded_entry.data["token"]["refresh_token"])
+
+    runtime_before = loaded_entry.runtime_data
+    result = await _configure(
+        hass, result, {CONF_API_URL: simulator.base_url + "/", CONF_LWA_URL: simulator.base_url}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert loaded_entry.runtime_data is not runtime_before
+    assert loaded_entry.data[CONF_API_URL] == simulator.base_url
+    assert _is_active(simulator, loaded_entry.data["token"]["refresh_token"])
+
+
+async def test_reconfigure_to_another_region(
+    hass: HomeAssistant, config_entry: MockConfigEntry, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """Moving to a region: failures show on the region form; success drops the custom URLs."""
+    original = config_entry.data["token"]["refresh_token"]
+    result = await config_entry.start_reconfigure_flow(hass)
+    _amazon(aioclient_mock, original, (403, {"message": "Forbidden."}))
+    result = await _configure(hass, result, {CONF_REGION: "EU"})
+    assert result["step_id"] == "region"
+    assert result["errors"] == {"base": "forbidden_organization"}
+    assert _default(result, CONF_REGION) == "EU"
+    assert config_entry.data[CONF_REGION] == REGION_CUSTOM
+
+    _amazon(aioclient_mock, "Atzr|rotated", (200, {"results": []}))
+    result = await _configure(hass, result, {CONF_REGION: "EU"})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert _token_requests(aioclient_mock) == [original]
+    data = dict(config_entry.data)
+    assert data[CONF_REGION] == "EU"
+    assert CONF_API_URL not in data
+    assert CONF_LWA_URL not in data
+    assert data["token"] == {"refresh_token": "Atzr|rotated"}
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(config_entry.entry_id)
+
+
+async def _oauth_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEntry:
+    data = entry_data(simulator)
+    for key in ("client_id", "client_secret"):
+        data.pop(key)
+    data |= {CONF_AUTH_METHOD: AUTH_METHOD_OAUTH, "auth_implementation": "removed"}
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=data[CONF_ORGANIZATION_ID], data=data, title="ASP"
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def test_reconfigure_with_removed_credentials(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """The entry's application credential is gone: say so (reauth fixes it)."""
+    assert await async_setup_component(hass, "application_credentials", {})
+    entry = await _oauth_entry(hass, simulator)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    assert result["step_id"] == "custom_endpoint"
+    assert result["errors"] == {"base": "credentials_removed"}
+    assert entry.data["auth_implementation"] == "removed"
+
+
+async def test_reconfigure_with_credentials_unavailable(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """A provider of credentials failing is a connection problem, not a reauth."""
+    assert await async_setup_component(hass, "application_credentials", {})
+
+    async def failing_provider(
+        hass: HomeAssistant, domain: str
+    ) -> list[AbstractOAuth2Implementation]:
+        raise ImplementationUnavailableError
+
+    config_entry_oauth2_flow.async_add_implementation_provider(hass, "cloud", failing_provider)
+    entry = await _oauth_entry(hass, simulator)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    result = await _configure(hass, result, _endpoint_input(simulator))
+    assert result["errors"] == {"base": "cannot_connect"}
+
+
+# --- Options --------------------------------------------------------------------------------
+
+
+async def test_options_flow(
+    hass: HomeAssistant, simulator: RunningSimulator, loaded_entry: MockConfigEntry
+) -> None:
+    """Communities come from the loaded entry; saving reloads it with the new intervals."""
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "init"
+    assert _default(result, CONF_INVENTORY_INTERVAL) == 15
+    assert _default(result, CONF_OCCUPANCY_INTERVAL) == 5
+    assert _default(result, CONF_ENDPOINT_INTERVAL) == 2
+    assert _default(result, CONF_COMMUNITIES) == []
+    selector = _selector(result, CONF_COMMUNITIES)
+    communities = {c.id: c.name for c in simulator.sim.state.communities.values()}
+    assert {o["value"]: o["label"] for o in selector.config["options"]} == communities
+
+    chosen = next(iter(communities))
+    runtime_before = loaded_entry.runtime_data
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            CONF_INVENTORY_INTERVAL: 30,
+            CONF_OCCUPANCY_INTERVAL: 10,
+            CONF_ENDPOINT_INTERVAL: 5,
+            CONF_COMMUNITIES: [chosen],
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert loaded_entry.options == {
+        CONF_INVENTORY_INTERVAL: 30,
+        CONF_OCCUPANCY_INTERVAL: 10,
+        CONF_ENDPOINT_INTERVAL: 5,
+        CONF_COMMUNITIES: [chosen],
+    }
+    await hass.async_block_till_done()
+    assert loaded_entry.state is ConfigEntryState.LOADED
+    assert loaded_entry.runtime_data is not runtime_before
+    assert loaded_entry.runtime_data.inventory.update_interval is not None
+    assert loaded_entry.runtime_data.inventory.update_interval.total_seconds() == 30 * 60
+
+    # Shown again: the saved values are the defaults.
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert _default(result, CONF_INVENTORY_INTERVAL) == 30
+    assert _default(result, CONF_COMMUNITIES) == [chosen]
+
+
+async def test_options_flow_entry_not_loaded(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    """Not loaded: intervals can still change, chosen communities stay selectable."""
+    chosen = "amzn1.alexa.unit.did.COMMUNITY"
+    hass.config_entries.async_update_entry(config_entry, options={CONF_COMMUNITIES: [chosen]})
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    selector = _selector(result, CONF_COMMUNITIES)
+    assert selector.config["options"] == [{"value": chosen, "label": chosen}]
