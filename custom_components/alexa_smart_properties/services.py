@@ -10,9 +10,11 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant, callback
 
 from .services_occupancy import async_setup_occupancy_services
+from .services_skills import async_setup_skill_services
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register every action of the integration."""
     async_setup_occupancy_services(hass)
+    async_setup_skill_services(hass)

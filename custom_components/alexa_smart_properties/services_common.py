@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, ServiceCall
@@ -18,9 +18,12 @@ from .api import (
     AspNotFoundError,
     AspRateLimitError,
     AspValidationError,
+    Automation,
+    SkillEnablement,
 )
 from .audit import AuditTarget, Outcome, async_record
 from .const import DOMAIN, LOGGER
+from .coordinator import gather_bounded
 from .data import AspConfigEntry
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
@@ -153,6 +156,151 @@ class Action:
         await async_record(
             self.hass, self.call, self.entry, targets, outcome, error=error, details=details
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UnitOutcome[T]:
+    """What one unit of a bulk action got: a result, or the API's error."""
+
+    target: AuditTarget
+    result: T | None = None
+    error: AspError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Return True when the unit succeeded."""
+        return self.error is None
+
+
+async def async_each_unit[T](
+    action: Action, targets: list[AuditTarget], run: Callable[[str], Awaitable[T]]
+) -> list[UnitOutcome[T]]:
+    """Run an operation for every unit (a few at a time); collect each unit's outcome.
+
+    Input the client refuses, and lost credentials, stop the whole action.
+    """
+
+    async def one(unit_id: str) -> UnitOutcome[T]:
+        target = by_id[unit_id]
+        try:
+            return UnitOutcome(target, result=await run(unit_id))
+        except AspValidationError, AspAuthenticationError:
+            raise
+        except AspError as err:
+            return UnitOutcome(target, error=err)
+
+    by_id = {target.id: target for target in targets}
+    try:
+        outcomes = await gather_bounded(by_id, one)
+    except AspValidationError as err:
+        raise invalid_input(err) from err
+    except AspError as err:
+        raise action.error(err) from err
+    return [outcomes[target.id] for target in targets]
+
+
+def outcome_of(outcomes: Iterable[UnitOutcome[Any]]) -> Outcome:
+    """Return the audit outcome of a bulk action."""
+    oks = {outcome.ok for outcome in outcomes}
+    if oks == {True}:
+        return Outcome.SUCCESS
+    return Outcome.PARTIAL if True in oks else Outcome.FAILED
+
+
+def first_error(outcomes: Iterable[UnitOutcome[Any]]) -> AspError | None:
+    """Return the first unit's error, if any unit failed."""
+    return next((o.error for o in outcomes if o.error is not None), None)
+
+
+async def async_audit_bulk(
+    action: Action, outcomes: list[UnitOutcome[Any]], details: Mapping[str, Any]
+) -> None:
+    """Audit a bulk action; raise when no unit succeeded (one error, or a summary)."""
+    outcome = outcome_of(outcomes)
+    error = first_error(outcomes)
+    failed = [o.target.id for o in outcomes if not o.ok]
+    await action.async_audit(
+        [o.target for o in outcomes],
+        outcome,
+        error=str(error) if error else None,
+        details={**details, "failed_units": failed} if failed else details,
+    )
+    if outcome is not Outcome.FAILED:
+        if error is not None:
+            LOGGER.warning(
+                "%s failed for %d of %d units, first: %s",
+                action.name,
+                len(failed),
+                len(outcomes),
+                error,
+            )
+        return
+    assert error is not None
+    if len(outcomes) == 1:
+        raise action.error(error) from error
+    raise HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key="bulk_failed",
+        translation_placeholders={
+            "action": action.name,
+            "count": str(len(outcomes)),
+            "error": str(error),
+        },
+    ) from error
+
+
+def error_fields(error: AspError) -> dict[str, Any]:
+    """Return an API error as a failed target's fields in a response."""
+    return {
+        "status": "failed",
+        "error_status": error.status,
+        "error": error.message,
+        "request_id": error.request_id,
+    }
+
+
+def outcome_error(outcome: UnitOutcome[Any]) -> dict[str, Any]:
+    """Return a failed unit's error as it appears in a response."""
+    assert outcome.error is not None
+    return error_fields(outcome.error)
+
+
+async def async_refresh_units(
+    action: Action, unit_ids: Iterable[str], *, skills: bool = False, automations: bool = False
+) -> None:
+    """Re-read the skills or automations of some homes, so their sensors update at once."""
+    inventory = action.entry.runtime_data.inventory
+    client = action.client
+    known = [unit_id for unit_id in dict.fromkeys(unit_ids) if unit_id in inventory.data.homes]
+    if not known:
+        return
+
+    async def skills_of(unit_id: str) -> tuple[SkillEnablement, ...]:
+        try:
+            return tuple([s async for s in client.iter_skill_enablements(unit_id)])
+        except AspForbiddenError, AspNotFoundError:
+            return ()
+
+    async def automations_of(unit_id: str) -> tuple[Automation, ...]:
+        try:
+            return tuple([a async for a in client.iter_automations(unit_id)])
+        except AspForbiddenError, AspNotFoundError:
+            return ()
+
+    try:
+        new_skills = await gather_bounded(known, skills_of) if skills else {}
+        new_automations = await gather_bounded(known, automations_of) if automations else {}
+    except AspError as err:
+        LOGGER.debug("Reading units back after %s failed: %s", action.name, err)
+        return
+    data = inventory.data
+    inventory.async_set_updated_data(
+        replace(
+            data,
+            skills={**data.skills, **new_skills},
+            automations={**data.automations, **new_automations},
+        )
+    )
 
 
 async def async_refresh_after(what: str, refresh: Awaitable[None]) -> None:

@@ -1,0 +1,318 @@
+"""Skill actions: enable or disable a skill in homes or units, list their enablements.
+
+Targets are homes or units; a home community's device stands for all of its homes, so
+"enable this skill in every home of Maple Court" is one call. More than one unit goes
+through the batch call, in chunks of at most `BATCH_LIMIT` items with item IDs unique
+across the whole action; the response lists each unit's outcome, per-item errors included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Final
+
+import probatio as vol
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
+from homeassistant.helpers import config_validation as cv
+
+from .api import (
+    AccountLinkRequest,
+    AspAuthenticationError,
+    AspError,
+    AspValidationError,
+    BatchEnablementItem,
+    BatchItemError,
+    SkillEnablement,
+)
+from .api import validation as checks
+from .audit import AuditTarget
+from .const import DOMAIN
+from .service_targets import async_resolve_action, resolve_units
+from .services_common import (
+    ATTR_AUTH_CODE,
+    ATTR_CONFIG_ENTRY_ID,
+    ATTR_DEVICE_ID,
+    ATTR_PARTITION_NAME,
+    ATTR_REDIRECT_URI,
+    ATTR_SKILL_ID,
+    ATTR_STAGE,
+    ATTR_UNIT_ID,
+    STAGES,
+    Action,
+    UnitOutcome,
+    async_audit_bulk,
+    async_each_unit,
+    async_refresh_units,
+    error_fields,
+    invalid_input,
+    outcome_error,
+)
+
+SERVICE_ENABLE_SKILL: Final = "enable_skill"
+SERVICE_DISABLE_SKILL: Final = "disable_skill"
+SERVICE_LIST_SKILL_ENABLEMENTS: Final = "list_skill_enablements"
+
+BATCH_LIMIT: Final = 100
+"""Items per batch request. The skills page only says a request may exceed "the limit";
+100 is the limit the simulator enforces, and a safe size for Amazon's."""
+
+UNITS_TARGET: Final = {
+    vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
+    vol.Optional(ATTR_UNIT_ID): vol.All(cv.ensure_list, [cv.string]),
+}
+
+ENABLE_SCHEMA: Final = vol.Schema(
+    {
+        **UNITS_TARGET,
+        vol.Required(ATTR_SKILL_ID): cv.string,
+        vol.Optional(ATTR_STAGE, default="live"): vol.In(STAGES),
+        vol.Optional(ATTR_PARTITION_NAME): cv.string,
+        vol.Inclusive(ATTR_REDIRECT_URI, "account_link"): cv.string,
+        vol.Inclusive(ATTR_AUTH_CODE, "account_link"): cv.string,
+    }
+)
+DISABLE_SCHEMA: Final = vol.Schema(
+    {
+        **UNITS_TARGET,
+        vol.Required(ATTR_SKILL_ID): cv.string,
+        vol.Optional(ATTR_STAGE): vol.In(STAGES),
+    }
+)
+LIST_SCHEMA: Final = vol.Schema(UNITS_TARGET)
+
+
+def _check[T](check: Callable[..., T], *args: Any) -> T:
+    try:
+        return check(*args)
+    except AspValidationError as err:
+        raise invalid_input(err) from err
+
+
+def _unit(target: AuditTarget) -> dict[str, Any]:
+    return {"unit_id": target.id, "name": target.name}
+
+
+def _enablement(enablement: SkillEnablement) -> dict[str, Any]:
+    return {
+        "skill_id": enablement.skill_id,
+        "stage": str(enablement.stage) if enablement.stage else None,
+        "status": str(enablement.status).lower(),
+        "account_link_status": (
+            str(enablement.account_link_status).lower() if enablement.account_link_status else None
+        ),
+    }
+
+
+# --- enable ------------------------------------------------------------------------------
+
+
+def _chunks[T](items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def _batch_item_outcomes(
+    chunk: Sequence[BatchEnablementItem],
+    targets: dict[int, AuditTarget],
+    errors: Sequence[BatchItemError],
+    request_error: AspError | None,
+) -> list[dict[str, Any]]:
+    """Return each unit's outcome of one batch request."""
+    by_item = {error.item_id: error for error in errors if error.item_id is not None}
+    results: list[dict[str, Any]] = []
+    for item in chunk:
+        result = _unit(targets[item.item_id])
+        if (error := by_item.get(item.item_id)) is not None:
+            result |= {
+                "status": "failed",
+                "error_status": error.status,
+                "error_code": error.error_code,
+                "error": error.error_description,
+            }
+        elif request_error is not None:
+            # Refused as a whole (because of another item, or for every item).
+            result |= error_fields(request_error) | {
+                "error_code": request_error.code or request_error.error_type
+            }
+        else:
+            result["status"] = "accepted"
+        results.append(result)
+    return results
+
+
+async def _async_enable_batch(
+    action: Action,
+    skill_id: str,
+    targets: list[AuditTarget],
+    stage: str,
+    partition_name: str | None,
+    link: AccountLinkRequest | None,
+) -> tuple[list[dict[str, Any]], list[UnitOutcome[None]], int]:
+    """Enable a skill in many units through the batch call, chunk by chunk."""
+    by_item = dict(enumerate(targets))
+    items = [
+        BatchEnablementItem(
+            item_id=item_id,
+            unit_id=target.id,
+            stage=stage,
+            partition_name=partition_name,
+            account_link_request=link,
+        )
+        for item_id, target in by_item.items()
+    ]
+    chunks = _chunks(items, BATCH_LIMIT)
+    for chunk in chunks:  # every chunk checked before the first is sent
+        _check(checks.batch_items, chunk)
+    results: list[dict[str, Any]] = []
+    outcomes: list[UnitOutcome[None]] = []
+    for chunk in chunks:
+        errors: Sequence[BatchItemError] = ()
+        request_error: AspError | None = None
+        try:
+            result = await action.client.batch_enable_skill(skill_id, chunk)
+        except AspAuthenticationError as err:
+            raise action.error(err) from err
+        except AspError as err:
+            errors, request_error = err.item_errors, err
+        else:
+            errors = result.errors
+        chunk_results = _batch_item_outcomes(chunk, by_item, errors, request_error)
+        results.extend(chunk_results)
+        for item, unit_result in zip(chunk, chunk_results, strict=True):
+            failed = unit_result["status"] == "failed"
+            error = (
+                AspError(
+                    str(unit_result["error"]),
+                    status=unit_result["error_status"],
+                    request_id=unit_result.get("request_id"),
+                )
+                if failed
+                else None
+            )
+            outcomes.append(UnitOutcome(by_item[item.item_id], error=error))
+    return results, outcomes, len(chunks)
+
+
+async def async_enable_skill(call: ServiceCall) -> ServiceResponse:
+    """Enable a skill in homes or units; return each unit's outcome."""
+    action = async_resolve_action(call.hass, call)
+    skill_id = _check(checks.skill_id, call.data[ATTR_SKILL_ID], ATTR_SKILL_ID)
+    stage: str = call.data[ATTR_STAGE]
+    partition_name: str | None = call.data.get(ATTR_PARTITION_NAME)
+    if partition_name is not None:
+        _check(checks.partition_name, partition_name, ATTR_PARTITION_NAME)
+    link = (
+        AccountLinkRequest(
+            redirect_uri=call.data[ATTR_REDIRECT_URI], auth_code=call.data[ATTR_AUTH_CODE]
+        )
+        if ATTR_REDIRECT_URI in call.data
+        else None
+    )
+    if link is not None:
+        _check(checks.account_link_request, link)
+    targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
+    details = {"skill_id": skill_id, "stage": stage}
+    if len(targets) == 1 and stage in checks.ENABLE_STAGES:
+        target = targets[0]
+        enablement = await action.async_send(
+            lambda: action.client.enable_skill(
+                skill_id,
+                target.id,
+                stage,
+                partition_name=partition_name,
+                account_link_request=link,
+            ),
+            targets,
+            details,
+        )
+        results = [_unit(target) | {"status": str(enablement.status).lower()}]
+        batches = 0
+        succeeded = [target.id]
+    else:
+        results, outcomes, batches = await _async_enable_batch(
+            action, skill_id, targets, stage, partition_name, link
+        )
+        await async_audit_bulk(action, outcomes, details | {"batch_requests": batches})
+        succeeded = [o.target.id for o in outcomes if o.ok]
+    await async_refresh_units(action, succeeded, skills=True)
+    return {
+        "skill_id": skill_id,
+        "stage": stage,
+        "batch_requests": batches,
+        "succeeded": len(succeeded),
+        "failed": len(results) - len(succeeded),
+        "units": list[Any](results),
+    }
+
+
+# --- disable and list ------------------------------------------------------------------------
+
+
+async def async_disable_skill(call: ServiceCall) -> ServiceResponse:
+    """Disable a skill in homes or units; return each unit's outcome."""
+    action = async_resolve_action(call.hass, call)
+    skill_id = _check(checks.skill_id, call.data[ATTR_SKILL_ID], ATTR_SKILL_ID)
+    stage: str | None = call.data.get(ATTR_STAGE)
+    targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
+    outcomes = await async_each_unit(
+        action,
+        targets,
+        lambda unit_id: action.client.disable_skill(skill_id, unit_id, stage=stage),
+    )
+    await async_audit_bulk(action, outcomes, {"skill_id": skill_id, "stage": stage})
+    succeeded = [o.target.id for o in outcomes if o.ok]
+    await async_refresh_units(action, succeeded, skills=True)
+    return {
+        "skill_id": skill_id,
+        "succeeded": len(succeeded),
+        "failed": len(outcomes) - len(succeeded),
+        "units": [
+            _unit(o.target) | ({"status": "disabled"} if o.ok else outcome_error(o))
+            for o in outcomes
+        ],
+    }
+
+
+async def async_list_skill_enablements(call: ServiceCall) -> ServiceResponse:
+    """Return the skill enablements of homes or units, read from Amazon now."""
+    action = async_resolve_action(call.hass, call)
+    targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
+    outcomes = await async_each_unit(action, targets, action.client.list_skill_enablements)
+    if all(not o.ok for o in outcomes):
+        error = outcomes[0].error
+        assert error is not None
+        raise action.error(error) from error
+    units: list[Any] = []
+    for outcome in outcomes:
+        unit = _unit(outcome.target)
+        if outcome.result is not None:
+            unit["enablements"] = [_enablement(e) for e in outcome.result]
+        else:
+            unit |= outcome_error(outcome)
+        units.append(unit)
+    return {"units": units}
+
+
+def async_setup_skill_services(hass: HomeAssistant) -> None:
+    """Register the skill actions."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_ENABLE_SKILL,
+        async_enable_skill,
+        schema=ENABLE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_DISABLE_SKILL,
+        async_disable_skill,
+        schema=DISABLE_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_LIST_SKILL_ENABLEMENTS,
+        async_list_skill_enablements,
+        schema=LIST_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
