@@ -112,7 +112,7 @@ def _remove_vanished(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> None
         key = _device_key(device)
         if key is None or key in keys or _hidden_by_privacy(entry, registry, device):
             continue
-        registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+        registry.async_remove_device(device.id)
 
 
 def device_is_stale(entry: AspConfigEntry, device: dr.DeviceEntry) -> bool:
