@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant, callback
 
+from .services_automations import async_setup_automation_services
 from .services_occupancy import async_setup_occupancy_services
 from .services_skills import async_setup_skill_services
 
@@ -18,3 +19,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
     """Register every action of the integration."""
     async_setup_occupancy_services(hass)
     async_setup_skill_services(hass)
+    async_setup_automation_services(hass)
