@@ -19,6 +19,7 @@ from .api import (
     AspRateLimitError,
     AspValidationError,
     Automation,
+    HomeOccupancy,
     SkillEnablement,
 )
 from .audit import AuditTarget, Outcome, async_record
@@ -301,6 +302,18 @@ async def async_refresh_units(
             automations={**data.automations, **new_automations},
         )
     )
+
+
+async def async_latest_occupancy(action: Action, home_id: str) -> HomeOccupancy | None:
+    """Read a home's latest occupancy now (None: never moved into, so vacant)."""
+
+    async def latest() -> HomeOccupancy | None:
+        try:
+            return await action.client.get_latest_occupancy(home_id)
+        except AspNotFoundError:
+            return None
+
+    return await action.async_read(latest)
 
 
 async def async_refresh_after(what: str, refresh: Awaitable[None]) -> None:

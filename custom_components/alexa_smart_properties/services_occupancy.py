@@ -23,9 +23,7 @@ from homeassistant.helpers import config_validation as cv
 
 from .api import (
     AccountLinkRequest,
-    AspNotFoundError,
     AspValidationError,
-    HomeOccupancy,
     LinkedApplication,
     OccupancyState,
 )
@@ -45,6 +43,7 @@ from .services_common import (
     ATTR_STAGE,
     STAGES,
     Action,
+    async_latest_occupancy,
     async_refresh_after,
     invalid_input,
     refused,
@@ -119,17 +118,10 @@ def _linked_applications(raw: list[dict[str, Any]]) -> list[LinkedApplication]:
     return apps
 
 
-async def _async_latest(action: Action, home_id: str) -> HomeOccupancy | None:
-    try:
-        return await action.client.get_latest_occupancy(home_id)
-    except AspNotFoundError:
-        return None  # never moved into: Amazon creates homes vacant
-
-
 async def _async_check_transition(action: Action, home: AuditTarget) -> OccupancyState:
     """Read the home's latest occupancy; refuse what the occupancy page does not allow."""
     allowed, refusal, requested = TRANSITIONS[action.name]
-    latest = await action.async_read(lambda: _async_latest(action, home.id))
+    latest = await async_latest_occupancy(action, home.id)
     name = home.name or home.id
     if latest is not None and latest.change_pending:
         raise refused(
