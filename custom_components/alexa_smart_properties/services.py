@@ -10,6 +10,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant, callback
 
 from .services_automations import async_setup_automation_services
+from .services_devices import async_setup_device_services
 from .services_inventory import async_setup_inventory_services
 from .services_occupancy import async_setup_occupancy_services
 from .services_skills import async_setup_skill_services
@@ -22,3 +23,4 @@ def async_setup_services(hass: HomeAssistant) -> None:
     async_setup_skill_services(hass)
     async_setup_automation_services(hass)
     async_setup_inventory_services(hass)
+    async_setup_device_services(hass)
