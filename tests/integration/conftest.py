@@ -7,10 +7,12 @@ from typing import Any
 from unittest.mock import PropertyMock, patch
 
 import pytest
+from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.alexa_smart_properties.api.retry import RetryPolicy
 from custom_components.alexa_smart_properties.const import (
     AUTH_METHOD_TOKEN,
     CONF_API_URL,
@@ -21,8 +23,6 @@ from custom_components.alexa_smart_properties.const import (
     DOMAIN,
     REGION_CUSTOM,
 )
-from custom_components.alexa_smart_properties.api.retry import RetryPolicy
-from homeassistant.core import HomeAssistant
 from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator, start_simulator
 
