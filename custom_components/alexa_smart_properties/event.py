@@ -31,10 +31,17 @@ _TRANSITIONS: dict[tuple[str, str], list[str]] = {
 
 def transitions(before: HomeOccupancy, after: HomeOccupancy) -> list[str]:
     """Return the events between two observed occupancies of a home, in order."""
-    if before.occupancy_id != after.occupancy_id and before.state != OccupancyState.VACANT:
+    # Every enterprise change creates a new occupancy (an unlink too), so a new ID alone
+    # doesn't mean the resident changed: only when the states allow no direct transition.
+    direct = _TRANSITIONS.get((str(before.state), str(after.state)))
+    if (
+        direct is None
+        and before.occupancy_id != after.occupancy_id
+        and before.state != OccupancyState.VACANT
+    ):
         # A move-out and a new move-in both happened between two polls.
         return [MOVED_OUT, *transitions_from_vacant(after)]
-    return list(_TRANSITIONS.get((str(before.state), str(after.state)), []))
+    return list(direct or [])
 
 
 def transitions_from_vacant(after: HomeOccupancy) -> list[str]:
@@ -52,6 +59,8 @@ class OccupancyEvent(AspEntity[OccupancyCoordinator], EventEntity):
         """Create the event entity of one home."""
         super().__init__(coordinator, home_id, "occupancy_transition")
         self._last = coordinator.data.get(home_id)
+        # None in the data is a home read but never moved into (vacant), unlike no entry.
+        self._read = home_id in coordinator.data
 
     @property
     def available(self) -> bool:
@@ -62,13 +71,20 @@ class OccupancyEvent(AspEntity[OccupancyCoordinator], EventEntity):
     def _handle_coordinator_update(self) -> None:
         current = self.coordinator.data.get(self.device_key)
         before, self._last = self._last, current
-        if before is not None and current is not None:
-            for event_type in transitions(before, current):
+        was_read, self._read = self._read, self.device_key in self.coordinator.data
+        if was_read and current is not None:
+            events = (
+                transitions(before, current)
+                if before is not None
+                else transitions_from_vacant(current)  # its first move-in
+            )
+            previous = before.state if before is not None else OccupancyState.VACANT
+            for event_type in events:
                 self._trigger_event(
                     event_type,
                     {
                         "occupancy_id": current.occupancy_id,
-                        "previous_state": str(before.state).lower(),
+                        "previous_state": str(previous).lower(),
                         "state": str(current.state).lower(),
                     },
                 )
