@@ -30,6 +30,7 @@ ATTR_ERROR: Final = "error"
 ATTR_DETAILS: Final = "details"
 ATTR_USER_ID: Final = "user_id"
 ATTR_USER_NAME: Final = "user_name"
+ATTR_DEVICE_IDS: Final = "device_ids"
 
 
 class Outcome(StrEnum):
@@ -65,6 +66,21 @@ def audit_target(
     return AuditTarget(id=key, name=name, device_id=device.id if device else None)
 
 
+def _logbook_device(call: ServiceCall, targets: list[AuditTarget]) -> str | None:
+    """Return the one device whose logbook page shows the entry.
+
+    The logbook matches a single device ID: the only target device, else the one device
+    the caller chose (a community standing for its homes, or the device being moved).
+    """
+    devices = [t.device_id for t in targets if t.device_id is not None]
+    if len(devices) == 1:
+        return devices[0]
+    chosen = call.data.get(ATTR_DEVICE_ID)
+    if isinstance(chosen, list) and len(chosen) == 1:
+        return str(chosen[0])
+    return chosen if isinstance(chosen, str) else None
+
+
 async def async_record(
     hass: HomeAssistant,
     call: ServiceCall,
@@ -87,7 +103,8 @@ async def async_record(
             ATTR_ACTION: call.service,
             ATTR_CONFIG_ENTRY_ID: entry.entry_id,
             ATTR_TARGETS: [target.as_dict() for target in targets],
-            ATTR_DEVICE_ID: [t.device_id for t in targets if t.device_id is not None],
+            ATTR_DEVICE_ID: _logbook_device(call, targets),
+            ATTR_DEVICE_IDS: [t.device_id for t in targets if t.device_id is not None],
             ATTR_OUTCOME: str(outcome),
             ATTR_ERROR: error,
             ATTR_DETAILS: dict(details or {}),

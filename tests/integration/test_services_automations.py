@@ -489,7 +489,7 @@ async def test_update_and_delete_automation(
     assert automation_id not in simulator.sim.state.automations
     assert automations_sensor(hass, home_id) == count_before - 1
     assert [e.data["action"] for e in events] == ["update_automation", "delete_automation"]
-    assert events[0].data["device_id"] == [device_id(hass, entry, home_id)]
+    assert events[0].data["device_id"] == device_id(hass, entry, home_id)
 
     await expect_error(
         HomeAssistantError,

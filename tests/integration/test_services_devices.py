@@ -99,7 +99,7 @@ async def test_rename(
     await call(hass, "rename_device", {"device_id": device, "name": "Mia's Echo"}, response=False)
     assert endpoint.friendly_name == "Mia's Echo"
     assert registry_device(hass, entry, key_of(endpoint)).name == "Mia's Echo"
-    assert events[0].data["device_id"] == [device]
+    assert events[0].data["device_id"] == device
     await expect_error(
         ServiceValidationError,
         "invalid_input",

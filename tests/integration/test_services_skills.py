@@ -137,6 +137,9 @@ async def test_enable_community(
     assert count(simulator, BATCH) == 1
     assert [e.data["outcome"] for e in events] == ["success"]
     assert len(events[0].data["targets"]) == len(members)
+    # The community's logbook page shows the bulk action; each home is in device_ids.
+    assert events[0].data["device_id"] == device_id(hass, entry, community)
+    assert len(events[0].data["device_ids"]) == len(members)
 
 
 async def test_enable_single_unit_in_certification_uses_batch(
