@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
@@ -267,8 +267,3 @@ def resolve_endpoint(action: Action) -> EndpointTarget:
 def target_home_of_assignment(action: Action) -> AuditTarget:
     """Return the home an endpoint is to be assigned to (`home_device_id` or `home_id`)."""
     return resolve_home(action, ATTR_HOME_DEVICE_ID)
-
-
-def response_target(target: AuditTarget) -> dict[str, Any]:
-    """Return a target as it appears in a response."""
-    return {"id": target.id, "name": target.name}

@@ -145,14 +145,13 @@ def placeholders(value: Any) -> set[str]:
     return {match for text in _strings(value) for match in PLACEHOLDER.findall(text)}
 
 
-def _operation_types(node: Any) -> Iterator[Any]:
-    if not isinstance(node, Mapping):
+def _operation_types(node: Mapping[str, Any]) -> Iterator[Any]:
+    """Yield the type of every operation of an operation tree (already checked for shape)."""
+    if "operation" in node:
+        yield node["operation"].get("type")
         return
-    if isinstance(operation := node.get("operation"), Mapping):
-        yield operation.get("type")
-    for key in ("serial", "parallel"):
-        for child in node.get(key) or []:
-            yield from _operation_types(child)
+    for child in node.get("serial") or node.get("parallel") or []:
+        yield from _operation_types(child)
 
 
 def check_template(

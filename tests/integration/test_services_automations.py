@@ -193,7 +193,12 @@ def _too_many(kind: str, count: int) -> dict[str, Any]:
         ({"template": "- a list"}, "invalid_yaml"),
         ({"template": {"trigger": SUNSET}}, "template_invalid"),
         (
-            {"template": {"trigger": {**SUNSET, "type": "Alexa.Automation.Trigger.Motion"}}},
+            {
+                "template": {
+                    "trigger": {**SUNSET, "type": "Alexa.Automation.Trigger.Motion"},
+                    "operations": {"operation": notify()["operation"]},
+                }
+            },
             "template_invalid",
         ),
         (
