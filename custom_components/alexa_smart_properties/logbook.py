@@ -79,11 +79,17 @@ def describe(data: Mapping[str, Any]) -> str:
     else:
         what = _names(targets)
     template = MESSAGES.get(action, f"ran {action} on {{targets}}")
-    message = template.format(
-        targets=what,
-        name=details.get("name") or "",
-        skill_id=details.get("skill_id") or "",
-    ).replace("  ", " ")
+    name = next(
+        (
+            details[key]
+            for key in ("name", "template_id", "home_id", "community_id")
+            if details.get(key)
+        ),
+        "",
+    )
+    message = " ".join(
+        template.format(targets=what, name=name, skill_id=details.get("skill_id") or "").split()
+    )
     outcome = data.get(ATTR_OUTCOME)
     if outcome == Outcome.FAILED:
         message = f"tried: {message}; it failed: {data.get(ATTR_ERROR)}"

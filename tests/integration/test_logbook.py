@@ -170,6 +170,24 @@ async def test_logbook_event_is_fired_with_the_context(
             "disabled skill s in h1 and Unit 2",
         ),
         (
+            {
+                "action": "create_automation_template",
+                "targets": [],
+                "outcome": "success",
+                "details": {"name": None, "template_id": "amzn1.alexa.automation.template.t"},
+            },
+            "created automation template amzn1.alexa.automation.template.t",
+        ),
+        (
+            {
+                "action": "create_automation_template",
+                "targets": [],
+                "outcome": "failed",
+                "error": "e",
+            },
+            "tried: created automation template; it failed: e",
+        ),
+        (
             {"action": "future_action", "targets": [], "outcome": "success"},
             "ran future_action on the organization",
         ),
