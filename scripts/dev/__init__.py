@@ -1,0 +1,1 @@
+"""Developer tooling: the one-command demo (scripts/develop) and what browser tests share."""
