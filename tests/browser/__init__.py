@@ -1,0 +1,1 @@
+"""Browser tests: Playwright and Debian's Chromium against a real Home Assistant."""
