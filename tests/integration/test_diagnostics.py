@@ -22,9 +22,7 @@ async def test_diagnostics(
 ) -> None:
     assert await async_setup_component(hass, "diagnostics", {})
     client = await hass_client()
-    response = await client.get(
-        f"/api/diagnostics/config_entry/{loaded_entry.entry_id}"
-    )
+    response = await client.get(f"/api/diagnostics/config_entry/{loaded_entry.entry_id}")
     assert response.status == 200
     diagnostics = (await response.json())["data"]
     text = json.dumps(diagnostics)
