@@ -224,6 +224,20 @@ class Demo:
         self.record.save()
         say("integration added through the config flow (refresh token, custom endpoint)")
 
+    async def tidy(self, session: aiohttp.ClientSession) -> None:
+        """Remove what onboarding sets up in the background once it appears, then idle.
+
+        Those integrations install their requirements first, so they can show up a while
+        after onboarding; each start removes leftovers too.
+        """
+        api = HomeAssistantApi(session, self.ha_url, self.record.token)
+        for _ in range(24 if self.fresh else 0):
+            await asyncio.sleep(5)
+            with contextlib.suppress(HarnessError, aiohttp.ClientError):
+                if removed := await api.remove_onboarding_extras():
+                    say(f"removed what onboarding added in the background: {', '.join(removed)}")
+        await asyncio.Event().wait()
+
     def stop(self) -> None:
         """Stop Home Assistant first, then the simulator (it saves its state on the way out)."""
         for process in reversed(self.processes):
@@ -295,12 +309,12 @@ async def run(args: argparse.Namespace) -> int:
     try:
         async with aiohttp.ClientSession() as session:
             await _first(demo.start(session), stop.wait())
-        if stop.is_set():
-            return 130
-        record.save()
-        demo.banner(time.monotonic() - started)
-        if not args.check:
-            await _first(stop.wait(), watch())
+            if stop.is_set():
+                return 130
+            record.save()
+            demo.banner(time.monotonic() - started)
+            if not args.check:
+                await _first(stop.wait(), watch(), demo.tidy(session))
     except HarnessError as err:
         print(f"[develop] error: {err}", file=sys.stderr, flush=True)
         return 1
