@@ -113,6 +113,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
         entry.async_on_unload(coordinator.async_add_listener(sync_devices))
     entry.async_on_unload(inventory.async_add_listener(occupancy.async_homes_changed))
     entry.async_on_unload(occupancy.async_add_listener(endpoints.async_privacy_changed))
+    endpoints.async_privacy_changed()  # the baseline later occupancy changes compare to
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
