@@ -24,7 +24,7 @@ from . import (
 from .clock import Clock
 from .core import SIMULATOR_KEY, Simulator, SimulatorConfig, get_sim
 from .errors import ApiError, error_response, style_for_path
-from .faults import corrupt, hang
+from .faults import Decision, corrupt, hang
 from .lwa import LWA_KEY, TokenProblemError
 from .seed import seed_state
 
@@ -33,6 +33,7 @@ _LOG = logging.getLogger(__name__)
 API_PREFIXES = ("/enterprise/", "/v1/", "/v2/")
 REQUEST_ID_HEADER = "X-Amzn-RequestId"
 REQUEST_ID = web.RequestKey("request_id", str)
+ARRIVAL_WINDOW = 0.005  # seconds
 FAULT = web.RequestKey("fault", str)
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -98,10 +99,31 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
 
 @web.middleware
 async def inject_faults(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Latency, throttling, server errors, hangs and malformed bodies."""
+    """Latency, throttling, server errors, hangs and malformed bodies.
+
+    Latency is the least time a request takes, its own work included: requests in flight
+    together are all answered after one latency, as by a service that handles them in
+    parallel, not one after the other as this single-threaded simulator works.
+    """
     decision = get_sim(request).faults.decide(request.path)
-    if decision.delay > 0:
-        await asyncio.sleep(decision.delay)
+    if decision.delay <= 0:
+        return await _apply_faults(request, handler, decision)
+    loop = asyncio.get_running_loop()
+    answer_at = loop.time() + decision.delay
+    # Requests sent together all start their clocks before any of them does its work.
+    await asyncio.sleep(min(decision.delay, ARRIVAL_WINDOW))
+    try:
+        response = await _apply_faults(request, handler, decision)
+    except ApiError, web.HTTPException:
+        await asyncio.sleep(max(0.0, answer_at - loop.time()))
+        raise
+    await asyncio.sleep(max(0.0, answer_at - loop.time()))
+    return response
+
+
+async def _apply_faults(
+    request: web.Request, handler: Handler, decision: Decision
+) -> web.StreamResponse:
     if decision.hang is not None:
         request[FAULT] = "hang"
         transport = request.transport
