@@ -92,7 +92,7 @@ from .models import (
     TriggerType,
     Unit,
 )
-from .pagination import Page, paginate
+from .pagination import Page, PageHints, collect_pages, paginate
 from .retry import NO_RETRY, RetryPolicy
 
 __all__ = [
@@ -154,6 +154,7 @@ __all__ = [
     "OccupancyState",
     "OperationType",
     "Page",
+    "PageHints",
     "PowerState",
     "PropertyError",
     "PropertyErrorType",
@@ -172,6 +173,7 @@ __all__ = [
     "Unit",
     "all_of",
     "any_of",
+    "collect_pages",
     "match",
     "paginate",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
@@ -10,7 +11,7 @@ from .const import DEFAULT_UNIT, ENDPOINT_QUERY_PAGE, ENDPOINTS_PAGE, OWNER_CALL
 from .http import ApiCore, QueryParams, path
 from .models.common import JsonObject, next_token, req_list
 from .models.endpoints import Endpoint, EndpointAssociation, ExpandValue, QueryField
-from .pagination import Page, paginate
+from .pagination import Page, PageFetcher, PageHints, collect_pages, paginate
 
 _ENDPOINTS = "/v2/endpoints"
 
@@ -43,15 +44,26 @@ def _expand_params(expand: Expand) -> list[tuple[str, str]]:
 class EndpointsApi(ApiCore):
     """Operations on endpoints (devices)."""
 
-    def _iter_endpoint_listing(self, params: QueryParams, what: str) -> AsyncIterator[Endpoint]:
+    def _endpoint_pages(
+        self, params: QueryParams, what: str, previous: Mapping[str, Endpoint] | None = None
+    ) -> PageFetcher[Endpoint]:
+        def parse(item: object) -> Endpoint:
+            before = None
+            if previous and isinstance(item, dict) and isinstance(item.get("id"), str):
+                before = previous.get(item["id"])
+            return Endpoint.from_api(item, before)
+
         async def fetch(token: str | None) -> Page[Endpoint]:
             query = [*params, ("nextToken", token)] if token else params
             response = await self._request("GET", _ENDPOINTS, params=query)
             data = response.json_object(what)
             items = req_list(data, "results", what)
-            return Page(tuple(Endpoint.from_api(i) for i in items), next_token(data))
+            return Page(tuple(parse(i) for i in items), next_token(data))
 
-        return paginate(fetch)
+        return fetch
+
+    def _iter_endpoint_listing(self, params: QueryParams, what: str) -> AsyncIterator[Endpoint]:
+        return paginate(self._endpoint_pages(params, what))
 
     def iter_endpoints_by_owner(
         self, *, expand: Expand = None, max_results: int = ENDPOINTS_PAGE[1]
@@ -76,13 +88,31 @@ class EndpointsApi(ApiCore):
             e async for e in self.iter_endpoints_by_owner(expand=expand, max_results=max_results)
         ]
 
-    async def list_all_endpoints(self, *, expand: Expand = (ExpandValue.ALL,)) -> list[Endpoint]:
+    async def list_all_endpoints(
+        self,
+        *,
+        expand: Expand = (ExpandValue.ALL,),
+        hints: PageHints | None = None,
+        concurrency: int | asyncio.Semaphore = 1,
+        previous: Mapping[str, Endpoint] | None = None,
+    ) -> list[Endpoint]:
         """Return every endpoint of the account with features inline, in few requests.
 
         `GET /v2/endpoints?owner=~caller&expand=all&maxResults=50`, paginated: E endpoints
-        take ceil(E/50) requests (at least one), whatever the number of units.
+        take ceil(E/50) requests (at least one), whatever the number of units. Pass the
+        same `hints` on every call and a `concurrency` above 1 to request the pages the
+        previous listing had all at once (see `collect_pages`): as long as the listing
+        is unchanged, the same requests in ceil(pages / concurrency) round trips.
+        `previous` (the endpoints of the last call, by ID) saves parsing again those that
+        did not change (see `Endpoint.from_api`).
         """
-        return await self.list_endpoints_by_owner(expand=expand, max_results=ENDPOINTS_PAGE[1])
+        params = [
+            ("owner", OWNER_CALLER),
+            *_expand_params(expand),
+            ("maxResults", str(ENDPOINTS_PAGE[1])),
+        ]
+        fetch = self._endpoint_pages(params, "get endpoints by owner", previous)
+        return await collect_pages(fetch, hints, concurrency=concurrency)
 
     def iter_endpoints_by_unit(
         self, unit_id: str, *, expand: Expand = None, max_results: int = ENDPOINTS_PAGE[1]

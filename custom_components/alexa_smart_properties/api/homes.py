@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 from . import validation
@@ -11,7 +12,7 @@ from .http import ApiCore, ApiResponse, QueryParams, path
 from .models.common import next_token as _next_token
 from .models.common import req_list
 from .models.homes import Home, HomeCommunity
-from .pagination import Page, paginate
+from .pagination import Page, PageFetcher, PageHints, collect_pages, paginate
 
 _BASE = "/enterprise/residential/v1"
 _COMMUNITIES = f"{_BASE}/homeCommunities"
@@ -61,6 +62,11 @@ class HomesApi(ApiCore):
         `GET .../homeCommunities?organizationId=...&maxResults=...&nextToken=...`;
         `max_results` is the page size, 1 to 10.
         """
+        return paginate(self._community_pages(organization_id, max_results))
+
+    def _community_pages(
+        self, organization_id: str, max_results: int
+    ) -> PageFetcher[HomeCommunity]:
         params: QueryParams = [
             ("organizationId", validation.unit_id(organization_id, "organizationId")),
             ("maxResults", str(validation.max_results(max_results, HOME_COMMUNITIES_PAGE))),
@@ -73,15 +79,23 @@ class HomesApi(ApiCore):
             items = req_list(data, "homeCommunities", "list home communities")
             return Page(tuple(HomeCommunity.from_api(i) for i in items), _next_token(data))
 
-        return paginate(fetch)
+        return fetch
 
     async def list_home_communities(
-        self, organization_id: str, *, max_results: int = HOME_COMMUNITIES_PAGE[1]
+        self,
+        organization_id: str,
+        *,
+        max_results: int = HOME_COMMUNITIES_PAGE[1],
+        hints: PageHints | None = None,
+        concurrency: int | asyncio.Semaphore = 1,
     ) -> list[HomeCommunity]:
-        """Return all home communities of an organization."""
-        return [
-            c async for c in self.iter_home_communities(organization_id, max_results=max_results)
-        ]
+        """Return all home communities of an organization.
+
+        With `hints` kept from the last call, up to `concurrency` pages are requested at
+        once (see `collect_pages`).
+        """
+        fetch = self._community_pages(organization_id, max_results)
+        return await collect_pages(fetch, hints, concurrency=concurrency)
 
     async def update_home_community(
         self, home_community_id: str, *, organization_id: str, name: str
@@ -126,6 +140,9 @@ class HomesApi(ApiCore):
 
         `GET .../homes?homeCommunityId=...&maxResults=...&nextToken=...`; page size 1 to 10.
         """
+        return paginate(self._home_pages(home_community_id, max_results))
+
+    def _home_pages(self, home_community_id: str, max_results: int) -> PageFetcher[Home]:
         params: QueryParams = [
             ("homeCommunityId", validation.unit_id(home_community_id, "homeCommunityId")),
             ("maxResults", str(validation.max_results(max_results, HOMES_PAGE))),
@@ -138,13 +155,23 @@ class HomesApi(ApiCore):
             items = req_list(data, "homes", "list homes")
             return Page(tuple(Home.from_api(i) for i in items), _next_token(data))
 
-        return paginate(fetch)
+        return fetch
 
     async def list_homes(
-        self, home_community_id: str, *, max_results: int = HOMES_PAGE[1]
+        self,
+        home_community_id: str,
+        *,
+        max_results: int = HOMES_PAGE[1],
+        hints: PageHints | None = None,
+        concurrency: int | asyncio.Semaphore = 1,
     ) -> list[Home]:
-        """Return all homes of a community."""
-        return [h async for h in self.iter_homes(home_community_id, max_results=max_results)]
+        """Return all homes of a community.
+
+        With `hints` kept from the last call, up to `concurrency` pages are requested at
+        once (see `collect_pages`).
+        """
+        fetch = self._home_pages(home_community_id, max_results)
+        return await collect_pages(fetch, hints, concurrency=concurrency)
 
     async def update_home(self, home_id: str, *, home_community_id: str, name: str) -> None:
         """Rename a home. `PUT .../homes/{id}` with id, homeCommunityId, name."""

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .exceptions import AspInvalidResponseError
+from .exceptions import AspBadRequestError, AspInvalidResponseError
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,3 +42,97 @@ async def paginate[T](fetch: PageFetcher[T]) -> AsyncIterator[T]:
             )
         seen.add(page.next_token)
         token = page.next_token
+
+
+@dataclass(slots=True)
+class PageHints:
+    """The tokens a listing handed out on its previous walk, for `collect_pages`.
+
+    A listing is a chain: each page's token comes from the page before, so a walk of N
+    pages takes N round trips. Asked again, the service answers a token it issued with
+    the same page as long as the listing did not change; the remembered tokens let all
+    pages be requested at once.
+    """
+
+    tokens: list[str] = field(default_factory=list)
+    """The `nextToken` of every page but the last, in order."""
+    reusable: bool = True
+    """False once the service refused a token it had issued: walk one page at a time."""
+
+
+async def collect_pages[T](
+    fetch: PageFetcher[T],
+    hints: PageHints | None = None,
+    *,
+    concurrency: int | asyncio.Semaphore = 1,
+) -> list[T]:
+    """Return every item of a listing, requesting the pages `hints` predicts at once.
+
+    The result is what the sequential walk returns: the answer requested with a
+    remembered token is used only if the page before, as received now, hands out that
+    very token. From the first page that hands out another token (the listing changed),
+    the remaining requests are cancelled and the walk goes on one page at a time. At
+    most `concurrency` requests are in flight (a semaphore: as many as it lets through,
+    shared with whoever else holds it); `hints` is updated with this walk's tokens.
+    """
+    semaphore = (
+        concurrency
+        if isinstance(concurrency, asyncio.Semaphore)
+        else asyncio.Semaphore(concurrency)
+    )
+    predicted: list[str | None] = []
+    if hints is not None and hints.reusable and concurrency != 1:
+        predicted = [None, *hints.tokens]
+
+    async def bounded(token: str | None) -> Page[T]:
+        async with semaphore:
+            return await fetch(token)
+
+    loop = asyncio.get_running_loop()
+    tasks = [loop.create_task(bounded(token)) for token in predicted]
+    items: list[T] = []
+    chain: list[str] = []
+    token: str | None = None  # the token the walk needs next (None: the first page)
+    done = False
+    try:
+        for index, predicted_token in enumerate(predicted):
+            if predicted_token != token:
+                break  # the listing changed since these tokens were handed out
+            try:
+                page = await tasks[index]
+            except AspBadRequestError:
+                if hints is None or index == 0:
+                    raise
+                hints.reusable = False  # expired or single-use tokens: stop predicting
+                break
+            items.extend(page.items)
+            if page.next_token is None:
+                done = True
+                break
+            _extend_chain(chain, page.next_token)
+            token = page.next_token
+        for task in tasks:
+            task.cancel()
+        while not done:  # the rest, one page at a time
+            page = await bounded(token)
+            items.extend(page.items)
+            if page.next_token is None:
+                done = True
+            else:
+                _extend_chain(chain, page.next_token)
+                token = page.next_token
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    if hints is not None:
+        hints.tokens = chain
+    return items
+
+
+def _extend_chain(chain: list[str], token: str) -> None:
+    if token in chain:
+        raise AspInvalidResponseError(
+            "The service repeated a pagination token; stopping to avoid a loop"
+        )
+    chain.append(token)
