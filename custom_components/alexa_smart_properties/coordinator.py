@@ -22,6 +22,7 @@ from .api import (
     AspForbiddenError,
     AspNotFoundError,
     AspRateLimitError,
+    PageHints,
 )
 from .api.models import (
     Automation,
@@ -49,10 +50,17 @@ HIDDEN_STATES = frozenset({OccupancyState.OCCUPIED, OccupancyState.LINKED})
 
 
 async def gather_bounded[K, V](
-    keys: Iterable[K], fetch: Callable[[K], Awaitable[V]], limit: int = MAX_CONCURRENT_REQUESTS
+    keys: Iterable[K],
+    fetch: Callable[[K], Awaitable[V]],
+    limit: int = MAX_CONCURRENT_REQUESTS,
+    *,
+    semaphore: asyncio.Semaphore | None = None,
 ) -> dict[K, V]:
-    """Run `fetch` for every key with at most `limit` in flight; return results by key."""
-    semaphore = asyncio.Semaphore(limit)
+    """Run `fetch` for every key with at most `limit` in flight; return results by key.
+
+    Calls that pass the same `semaphore` share one limit (its own), however many run.
+    """
+    semaphore = semaphore or asyncio.Semaphore(limit)
 
     async def one(key: K) -> tuple[K, V]:
         async with semaphore:
@@ -87,6 +95,9 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
         self.kind = kind
         self.organization_id: str = entry.data[CONF_ORGANIZATION_ID]
         self._throttled_refreshes = 0
+        # Every request this coordinator sends takes a slot: refreshes and the reads
+        # between them together stay within MAX_CONCURRENT_REQUESTS.
+        self.request_slots = asyncio.Semaphore(MAX_CONCURRENT_REQUESTS)
 
     async def _async_update_data(self) -> T:
         try:
@@ -170,6 +181,8 @@ class InventoryCoordinator(AspCoordinator[InventoryData]):
             entry.options.get(CONF_COMMUNITIES, [])
         )
         self.residential = True
+        self._community_hints = PageHints()
+        self._home_hints: dict[str, PageHints] = {}
 
     async def _async_fetch(self) -> InventoryData:
         client = self.client
@@ -179,20 +192,23 @@ class InventoryCoordinator(AspCoordinator[InventoryData]):
                 if unit.name:
                     unit_names[unit.id] = unit.name
             return InventoryData(unit_names=unit_names)
+        slots = self.request_slots
         communities = {
             community.id: community
-            async for community in client.iter_home_communities(self.organization_id)
+            for community in await client.list_home_communities(
+                self.organization_id, hints=self._community_hints, concurrency=slots
+            )
             if not self.included_communities or community.id in self.included_communities
         }
-
-        async def homes_of(community_id: str) -> list[Home]:
-            return [home async for home in client.iter_homes(community_id)]
-
-        homes = {
-            home.id: home
-            for community_homes in (await gather_bounded(communities, homes_of)).values()
-            for home in community_homes
-        }
+        # Each listing's page tokens from the last refresh: its pages are requested at once.
+        self._home_hints = {c: self._home_hints.get(c) or PageHints() for c in communities}
+        listings = await asyncio.gather(
+            *(
+                client.list_homes(c, hints=self._home_hints[c], concurrency=slots)
+                for c in communities
+            )
+        )
+        homes = {home.id: home for listing in listings for home in listing}
 
         async def skills_of(unit_id: str) -> tuple[SkillEnablement, ...]:
             try:
@@ -207,7 +223,8 @@ class InventoryCoordinator(AspCoordinator[InventoryData]):
                 return ()
 
         skills, automations = await asyncio.gather(
-            gather_bounded(homes, skills_of), gather_bounded(homes, automations_of)
+            gather_bounded(homes, skills_of, semaphore=slots),
+            gather_bounded(homes, automations_of, semaphore=slots),
         )
         return InventoryData(
             communities=communities,
@@ -246,7 +263,9 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
             )
 
     async def _async_fetch(self) -> dict[str, HomeOccupancy | None]:
-        return await gather_bounded(self.inventory.data.homes, self._async_latest)
+        return await gather_bounded(
+            self.inventory.data.homes, self._async_latest, semaphore=self.request_slots
+        )
 
     async def _async_latest(self, home_id: str) -> HomeOccupancy | None:
         try:
@@ -294,7 +313,9 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
         if not pending:
             return
         try:
-            updated = await gather_bounded(pending, self._async_latest)
+            updated = await gather_bounded(
+                pending, self._async_latest, semaphore=self.request_slots
+            )
         except AspError as err:
             LOGGER.debug("Polling pending occupancy changes failed: %s", err)
         else:
@@ -306,7 +327,7 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
 
     async def async_refresh_homes(self, home_ids: Iterable[str]) -> None:
         """Read some homes now (after an action changed them) and poll them while pending."""
-        updated = await gather_bounded(home_ids, self._async_latest)
+        updated = await gather_bounded(home_ids, self._async_latest, semaphore=self.request_slots)
         self.data = {**(self.data or {}), **updated}
         self.async_update_listeners()
         self._schedule_pending_poll()
@@ -334,9 +355,33 @@ class EndpointData:
     visible: dict[str, Endpoint] = field(default_factory=dict)
     hidden: dict[str, Endpoint] = field(default_factory=dict)
 
+    __hash__ = None  # type: ignore[assignment]  # holds dicts
+
     def get(self, key: str) -> Endpoint | None:
         """Return an endpoint, visible or last seen before it was hidden."""
         return self.visible.get(key) or self.hidden.get(key)
+
+    def __eq__(self, other: object) -> bool:
+        """Compare endpoint by endpoint; an unchanged one is the same object, checked first.
+
+        The coordinator compares every refresh's data with the last; the generated
+        comparison would compare all fields of thousands of identical endpoints.
+        """
+        if not isinstance(other, EndpointData):
+            return NotImplemented
+        return _same_endpoints(self.visible, other.visible) and _same_endpoints(
+            self.hidden, other.hidden
+        )
+
+
+def _same_endpoints(mine: dict[str, Endpoint], theirs: dict[str, Endpoint]) -> bool:
+    if mine.keys() != theirs.keys():
+        return False
+    for key, endpoint in mine.items():
+        other = theirs[key]
+        if other is not endpoint and other != endpoint:
+            return False
+    return True
 
 
 class EndpointCoordinator(AspCoordinator[EndpointData]):
@@ -356,6 +401,8 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         self.inventory = inventory
         self.occupancy = occupancy
         self._hidden_homes: frozenset[str] | None = None
+        # The listing's page tokens from the last refresh: its pages are requested at once.
+        self._page_hints = PageHints()
 
     @callback
     def async_privacy_changed(self) -> None:
@@ -384,12 +431,17 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
     async def _async_fetch(self) -> EndpointData:
         included = self.inventory.included_communities
         homes = self.inventory.data.homes
+        previous = self.data or EndpointData()
         visible: dict[str, Endpoint] = {}
-        async for endpoint in self.client.iter_endpoints_by_owner(expand=[ExpandValue.ALL]):
+        listing = await self.client.list_all_endpoints(
+            hints=self._page_hints,
+            concurrency=MAX_CONCURRENT_REQUESTS,
+            previous={e.id: e for e in (*previous.hidden.values(), *previous.visible.values())},
+        )
+        for endpoint in listing:
             if included and endpoint.unit_id not in homes:
                 continue
             visible[endpoint_key(endpoint)] = endpoint
-        previous = self.data or EndpointData()
         hidden = {
             key: endpoint
             for key, endpoint in {**previous.hidden, **previous.visible}.items()
