@@ -26,7 +26,7 @@ from .const import (
 )
 from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoordinator
 from .data import AspConfigEntry, AspRuntimeData
-from .devices import async_sync_devices, device_is_stale
+from .devices import async_setup_devices, async_sync_devices, device_is_stale
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
@@ -108,7 +108,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
         async_sync_devices(hass, entry)
 
     # Registered before the platforms' listeners: devices must exist before their entities.
-    sync_devices()
+    await async_setup_devices(hass, entry)
     for coordinator in (inventory, occupancy, endpoints):
         entry.async_on_unload(coordinator.async_add_listener(sync_devices))
     entry.async_on_unload(inventory.async_add_listener(occupancy.async_homes_changed))

@@ -51,6 +51,10 @@ class PendingOccupancySensor(AspEntity[OccupancyCoordinator], BinarySensorEntity
         """Return False once the home is gone."""
         return super().available and self.device_key in self.coordinator.data
 
+    def state_inputs(self) -> object:
+        """Return the home's occupancy."""
+        return self.coordinator.data.get(self.device_key)
+
     @property
     def is_on(self) -> bool:
         """Return True while a requested state is set."""

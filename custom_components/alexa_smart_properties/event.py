@@ -67,6 +67,10 @@ class OccupancyEvent(AspEntity[OccupancyCoordinator], EventEntity):
         """Return False once the home is gone."""
         return super().available and self.device_key in self.coordinator.data
 
+    def state_inputs(self) -> object:
+        """Return the home's occupancy."""
+        return self.coordinator.data.get(self.device_key)
+
     @callback
     def _handle_coordinator_update(self) -> None:
         current = self.coordinator.data.get(self.device_key)

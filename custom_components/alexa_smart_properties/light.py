@@ -60,6 +60,10 @@ class AspLight(AspEndpointEntity, LightEntity):
         self._attr_supported_color_modes = color_modes(self.endpoint)
         self._last_mode: ColorMode | None = None
 
+    def state_inputs(self) -> object:
+        """Return the endpoint and the colour mode last set from here."""
+        return (super().state_inputs(), self._last_mode)
+
     @property
     def is_on(self) -> bool | None:
         """Return the power state."""

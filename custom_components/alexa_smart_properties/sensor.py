@@ -81,6 +81,10 @@ class CommunitySensor(AspEntity[OccupancyCoordinator], SensorEntity):
         """Return False once the community is gone."""
         return super().available and self.device_key in self.coordinator.inventory.data.communities
 
+    def state_inputs(self) -> object:
+        """Return the count."""
+        return self.native_value
+
     @property
     def native_value(self) -> int:
         """Return the count."""
@@ -115,6 +119,10 @@ class OccupancySensor(AspEntity[OccupancyCoordinator], SensorEntity):
     def available(self) -> bool:
         """Return False once the home is gone."""
         return super().available and self.device_key in self.coordinator.data
+
+    def state_inputs(self) -> object:
+        """Return the home's occupancy."""
+        return self.coordinator.data.get(self.device_key)
 
     @property
     def native_value(self) -> str | None:
@@ -178,6 +186,10 @@ class HomeInventorySensor(AspEntity[OccupancyCoordinator], SensorEntity):
         """Return False when the inventory is stale or the home is gone."""
         inventory = self.coordinator.inventory
         return inventory.last_update_success and self.device_key in inventory.data.homes
+
+    def state_inputs(self) -> object:
+        """Return the count."""
+        return self.native_value
 
     @property
     def native_value(self) -> int:

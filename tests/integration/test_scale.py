@@ -5,21 +5,34 @@ Each test pins one fix found with `scripts/bench` (issue 7).
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from unittest.mock import patch
 
 import pytest
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import EntityPlatform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.alexa_smart_properties import devices, entity
 from custom_components.alexa_smart_properties.api import AspClient
-from custom_components.alexa_smart_properties.const import MAX_CONCURRENT_REQUESTS
+from custom_components.alexa_smart_properties.api.models import OccupancyState
+from custom_components.alexa_smart_properties.const import DOMAIN, MAX_CONCURRENT_REQUESTS
+from custom_components.alexa_smart_properties.coordinator import EndpointData
 from custom_components.alexa_smart_properties.data import AspConfigEntry
 from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
+
+from .helpers import admin
 
 SIM = SimulatorConfig(seed=3, communities=2, homes=24, devices_per_home=5, occupancy_delay=0)
 
@@ -58,6 +71,38 @@ class InFlight:
             yield self
 
 
+class Writes:
+    """Entity IDs whose state was written (changed or reported unchanged)."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        self.entity_ids: list[str] = []
+        hass.bus.async_listen(EVENT_STATE_CHANGED, self._seen)
+        hass.bus.async_listen(EVENT_STATE_REPORTED, self._seen, event_filter=_every)
+
+    @callback
+    def _seen(self, event: Event[Any]) -> None:
+        self.entity_ids.append(event.data["entity_id"])
+
+
+@callback
+def _every(_data: object) -> bool:
+    return True
+
+
+def _entities_of_devices(hass: HomeAssistant, entry: AspConfigEntry, keys: set[str]) -> set[str]:
+    device_registry = dr.async_get(hass)
+    device_ids = {
+        device.id
+        for key in keys
+        if (device := device_registry.async_get_device_by_identifier((DOMAIN, key), entry.entry_id))
+    }
+    return {
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+        if e.device_id in device_ids
+    }
+
+
 async def test_inventory_keeps_at_most_the_configured_requests_in_flight(
     hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
 ) -> None:
@@ -94,3 +139,118 @@ async def test_unchanged_endpoints_are_kept_not_parsed_again(
     before = dict(coordinator.data.visible)
     await coordinator.async_refresh()
     assert all(coordinator.data.visible[key] is endpoint for key, endpoint in before.items())
+
+
+async def test_one_device_offline_writes_only_its_entities(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    coordinator = loaded_entry.runtime_data.endpoints
+    key, endpoint = next((k, e) for k, e in coordinator.data.visible.items() if e.reachable is True)
+    await admin(hass, simulator, "PUT", f"/endpoints/{endpoint.id}/connectivity", {"online": False})
+    writes = Writes(hass)
+    registry = dr.async_get(hass)
+    with patch.object(
+        registry, "async_get_or_create", wraps=registry.async_get_or_create
+    ) as get_or_create:
+        await coordinator.async_refresh()
+        await hass.async_block_till_done()
+    assert coordinator.data.visible[key].reachable is False
+    assert writes.entity_ids
+    assert set(writes.entity_ids) <= _entities_of_devices(hass, loaded_entry, {key})
+    assert get_or_create.call_count <= 1, "one device looked at, not every device"
+
+
+async def test_unchanged_refresh_registers_no_device(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry
+) -> None:
+    registry = dr.async_get(hass)
+    runtime = loaded_entry.runtime_data
+    with patch.object(registry, "async_get_or_create") as get_or_create:
+        runtime.endpoints.async_update_listeners()
+        runtime.occupancy.async_update_listeners()
+    get_or_create.assert_not_called()
+
+
+async def test_one_home_linked_writes_only_that_home_and_its_community(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    runtime = loaded_entry.runtime_data
+    home_id = next(
+        h for h in runtime.inventory.data.homes if runtime.occupancy.state_of(h) == "OCCUPIED"
+    )
+    community_id = runtime.inventory.data.homes[home_id].home_community_id
+    await admin(hass, simulator, "POST", f"/homes/{home_id}/resident/link")
+    writes = Writes(hass)
+    await runtime.occupancy.async_refresh()
+    await hass.async_block_till_done()
+    assert runtime.occupancy.state_of(home_id) == OccupancyState.LINKED
+    allowed = _entities_of_devices(hass, loaded_entry, {home_id, community_id})
+    assert writes.entity_ids
+    assert set(writes.entity_ids) <= allowed
+
+
+async def test_entities_are_added_in_batches_each_in_its_own_callback(
+    hass: HomeAssistant, config_entry: MockConfigEntry
+) -> None:
+    batches: list[int] = []
+    original = EntityPlatform._async_schedule_add_entities_for_entry
+
+    def recording(platform: EntityPlatform, new_entities: Any, *args: Any, **kwargs: Any) -> None:
+        new_entities = list(new_entities)
+        batches.append(len(new_entities))
+        original(platform, new_entities, *args, **kwargs)
+
+    with (
+        patch.object(entity, "KEYS_PER_BATCH", 3),
+        patch.object(EntityPlatform, "_async_schedule_add_entities_for_entry", recording),
+    ):
+        assert await hass.config_entries.async_setup(config_entry.entry_id)
+        await hass.async_block_till_done()
+    assert len(batches) > 10
+    assert max(batches) <= 3 * 3, "three devices of three entities at most"
+    registered = er.async_entries_for_config_entry(er.async_get(hass), config_entry.entry_id)
+    assert len(registered) == sum(batches)
+    homes = config_entry.runtime_data.inventory.data.homes
+    assert {f"{home}_occupancy" for home in homes} <= {e.unique_id for e in registered}
+
+
+async def test_devices_are_registered_a_batch_per_callback(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry
+) -> None:
+    registry = dr.async_get(hass)
+    before = {d.id for d in dr.async_entries_for_config_entry(registry, loaded_entry.entry_id)}
+    devices._registered_from.pop(loaded_entry.runtime_data.endpoints)  # as on a first setup
+    with patch.object(devices, "DEVICE_BATCH", 10):
+        task = hass.async_create_task(devices.async_setup_devices(hass, loaded_entry))
+        await asyncio.sleep(0)
+        assert not task.done(), "the event loop got its turn between batches"
+        await task
+    after = {d.id for d in dr.async_entries_for_config_entry(registry, loaded_entry.entry_id)}
+    assert after == before
+    assert len(after) > 10
+
+
+async def test_a_device_gone_before_its_batch_gets_no_entities(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    entry: AspConfigEntry = loaded_entry
+    coordinator = entry.runtime_data.endpoints
+    data = EndpointData(visible={"a": next(iter(coordinator.data.visible.values()))})
+    added: list[Any] = []
+
+    def add(new_entities: Iterable[Entity], *args: Any, **kwargs: Any) -> None:
+        added.extend(new_entities)
+
+    loaded_entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
+    with patch.object(coordinator, "data", data):
+        entity.async_add_entities_for_new_keys(
+            entry,
+            coordinator,
+            lambda: list(coordinator.data.visible),
+            lambda key: [Entity()],
+            add,
+        )
+        coordinator.data = EndpointData()  # gone before the batch ran
+        await hass.async_block_till_done()
+    loaded_entry.mock_state(hass, ConfigEntryState.LOADED)
+    assert added == []
