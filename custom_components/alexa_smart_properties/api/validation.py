@@ -36,8 +36,9 @@ SKILL_ID_PREFIXES = ("amzn1.ask.skill.", "amzn1.alexa.skill.")
 TEMPLATE_ID_PREFIX = "amzn1.alexa.automation.template."
 AUTOMATION_ID_PREFIX = "amzn1.alexa.automation."
 
-# The part after an ACI prefix: anything that stays one path segment and one query value.
-_ID_TAIL = re.compile(r"[^\s/?#&%\\]+")
+# The part after an ACI prefix: printable ASCII that stays one path segment and one query
+# value. Amazon's ID alphabet is undocumented; control characters and non-ASCII are in no ID.
+_ID_TAIL = re.compile(r"(?:(?![/?#&%\\])[!-~])+")
 _PARTITION = re.compile(r"[A-Za-z0-9-]+")
 _SETTING_KEY = re.compile(r"[A-Za-z0-9._-]+")
 _LOCALE = re.compile(r"[a-zA-Z]{2,3}-[a-zA-Z0-9]{2,3}")
@@ -127,7 +128,9 @@ def is_skill_id(value: object) -> bool:
 def opaque_id(value: object, field: str) -> str:
     """Check an ID without a documented format (occupancy ID): one non-empty path segment."""
     if not isinstance(value, str) or not _ID_TAIL.fullmatch(value):
-        raise _fail(field, "must be a non-empty string without spaces or URL delimiters")
+        raise _fail(
+            field, "must be printable ASCII without spaces or URL delimiters, and not empty"
+        )
     return value
 
 
