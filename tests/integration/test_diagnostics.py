@@ -21,6 +21,8 @@ async def test_diagnostics(
     snapshot: SnapshotAssertion,
 ) -> None:
     assert await async_setup_component(hass, "diagnostics", {})
+    # The diagnostics component finds integration platforms in the background.
+    await hass.async_block_till_done(wait_background_tasks=True)
     client = await hass_client()
     response = await client.get(f"/api/diagnostics/config_entry/{loaded_entry.entry_id}")
     assert response.status == 200
