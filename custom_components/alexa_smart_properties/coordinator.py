@@ -7,6 +7,7 @@ from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -151,6 +152,22 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
         ir.async_delete_issue(self.hass, DOMAIN, self._issue_id(key))
 
 
+async def read_skills(client: AspClient, unit_id: str) -> tuple[SkillEnablement, ...]:
+    """Return a unit's skill enablements; none where the unit is private or gone."""
+    try:
+        return tuple([s async for s in client.iter_skill_enablements(unit_id)])
+    except AspForbiddenError, AspNotFoundError:
+        return ()
+
+
+async def read_automations(client: AspClient, unit_id: str) -> tuple[Automation, ...]:
+    """Return a unit's automations; none where the unit is private or gone."""
+    try:
+        return tuple([a async for a in client.iter_automations(unit_id)])
+    except AspForbiddenError, AspNotFoundError:
+        return ()
+
+
 # --- Inventory ------------------------------------------------------------------------
 
 
@@ -210,21 +227,9 @@ class InventoryCoordinator(AspCoordinator[InventoryData]):
         )
         homes = {home.id: home for listing in listings for home in listing}
 
-        async def skills_of(unit_id: str) -> tuple[SkillEnablement, ...]:
-            try:
-                return tuple([s async for s in client.iter_skill_enablements(unit_id)])
-            except AspForbiddenError, AspNotFoundError:
-                return ()
-
-        async def automations_of(unit_id: str) -> tuple[Automation, ...]:
-            try:
-                return tuple([a async for a in client.iter_automations(unit_id)])
-            except AspForbiddenError, AspNotFoundError:
-                return ()
-
         skills, automations = await asyncio.gather(
-            gather_bounded(homes, skills_of, semaphore=slots),
-            gather_bounded(homes, automations_of, semaphore=slots),
+            gather_bounded(homes, partial(read_skills, client), semaphore=slots),
+            gather_bounded(homes, partial(read_automations, client), semaphore=slots),
         )
         return InventoryData(
             communities=communities,

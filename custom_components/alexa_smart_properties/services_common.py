@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, ServiceCall
@@ -18,13 +19,11 @@ from .api import (
     AspNotFoundError,
     AspRateLimitError,
     AspValidationError,
-    Automation,
     HomeOccupancy,
-    SkillEnablement,
 )
 from .audit import AuditTarget, Outcome, async_record
 from .const import DOMAIN, LOGGER
-from .coordinator import gather_bounded
+from .coordinator import gather_bounded, read_automations, read_skills
 from .data import AspConfigEntry
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
@@ -276,21 +275,11 @@ async def async_refresh_units(
     if not known:
         return
 
-    async def skills_of(unit_id: str) -> tuple[SkillEnablement, ...]:
-        try:
-            return tuple([s async for s in client.iter_skill_enablements(unit_id)])
-        except AspForbiddenError, AspNotFoundError:
-            return ()
-
-    async def automations_of(unit_id: str) -> tuple[Automation, ...]:
-        try:
-            return tuple([a async for a in client.iter_automations(unit_id)])
-        except AspForbiddenError, AspNotFoundError:
-            return ()
-
     try:
-        new_skills = await gather_bounded(known, skills_of) if skills else {}
-        new_automations = await gather_bounded(known, automations_of) if automations else {}
+        new_skills = await gather_bounded(known, partial(read_skills, client)) if skills else {}
+        new_automations = (
+            await gather_bounded(known, partial(read_automations, client)) if automations else {}
+        )
     except AspError as err:
         LOGGER.debug("Reading units back after %s failed: %s", action.name, err)
         return
