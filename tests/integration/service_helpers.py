@@ -130,3 +130,15 @@ API_FAILURES = [
     pytest.param(429, "action_rate_limited", id="429"),
     pytest.param(500, "action_failed", id="500"),
 ]
+
+
+async def set_up_with_one_private_home(
+    hass: HomeAssistant, simulator: RunningSimulator, entry: MockConfigEntry, private: int
+) -> MockConfigEntry:
+    """Make every home vacant but home number `private` (occupied), then set the entry up."""
+    for index, home_id in enumerate(homes(simulator)):
+        set_home_state(simulator, home_id, Occ.OCCUPIED if index == private else Occ.VACANT)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    simulator.sim.stats.reset()
+    return entry

@@ -16,7 +16,6 @@ from custom_components.alexa_smart_properties.audit import EVENT_ACTION
 from custom_components.alexa_smart_properties.const import DOMAIN
 from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
-from simulator.state import Occ
 
 from .service_helpers import (
     API_FAILURES,
@@ -26,7 +25,7 @@ from .service_helpers import (
     expect_error,
     fail_next,
     homes,
-    set_home_state,
+    set_up_with_one_private_home,
     small_property,
     writes,
 )
@@ -115,12 +114,7 @@ async def entry(
     hass: HomeAssistant, simulator: RunningSimulator, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """Every home vacant but the last; then the entry set up."""
-    for index, home_id in enumerate(homes(simulator)):
-        set_home_state(simulator, home_id, Occ.OCCUPIED if index == PRIVATE else Occ.VACANT)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    simulator.sim.stats.reset()
-    return config_entry
+    return await set_up_with_one_private_home(hass, simulator, config_entry, PRIVATE)
 
 
 def template_named(simulator: RunningSimulator, name: str) -> str:

@@ -32,6 +32,7 @@ from .service_helpers import (
     fail_next,
     homes,
     set_home_state,
+    set_up_with_one_private_home,
     small_property,
 )
 
@@ -52,12 +53,7 @@ async def entry(
     hass: HomeAssistant, simulator: RunningSimulator, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """Every home vacant but the last; then the entry set up."""
-    for index, home_id in enumerate(homes(simulator)):
-        set_home_state(simulator, home_id, Occ.OCCUPIED if index == PRIVATE else Occ.VACANT)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    simulator.sim.stats.reset()
-    return config_entry
+    return await set_up_with_one_private_home(hass, simulator, config_entry, PRIVATE)
 
 
 def skill(simulator: RunningSimulator, name: str = "Community Events") -> str:
