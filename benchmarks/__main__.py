@@ -88,7 +88,7 @@ def report(results: list[SizeResult], latency_ms: float) -> str:
             f"{s.communities:,}",
             f"{s.endpoints_listed:,}",
             f"{s.devices:,}",
-            f"{s.entities_loaded:,} / {s.entities_enabled:,} / {s.entities:,}",
+            f"{s.entities_loaded:,} / {s.entities_enabled:,} / {s.entities_offered:,}",
             f"{s.setup_s:.2f}",
             f"{s.setup_stall_s * 1000:.0f} / {s.setup_stall_wall_s * 1000:.0f}"
             f" / {s.setup_gc_s * 1000:.0f}",
@@ -125,7 +125,7 @@ def report(results: list[SizeResult], latency_ms: float) -> str:
                     "communities",
                     "endpoints",
                     "devices",
-                    "entities loaded / enabled / all",
+                    "entities loaded / enabled / made",
                     "setup s",
                     "stall ms cpu / wall / gc",
                     "KiB/entity",
@@ -144,11 +144,11 @@ def notes(results: list[SizeResult]) -> list[str]:
     found: list[str] = []
     for s in results:
         where = f"{s.homes} homes"
-        if s.entities_loaded < s.entities_enabled:
+        if s.entities < s.entities_offered:
             found.append(
-                f"{where}: Home Assistant added {s.entities_loaded:,} of the"
-                f" {s.entities_enabled:,} enabled entities (it takes at most 10,000 enabled"
-                " entities per config entry); the others never load"
+                f"{where}: Home Assistant took {s.entities:,} of the {s.entities_offered:,}"
+                " entities the integration made (at most 10,000 enabled entities per config"
+                " entry); the others never load"
             )
         gc_pause = max(s.setup_gc_s, *(r.longest_gc_s for r in s.refreshes))
         if gc_pause > HA_STALL_WARNING:

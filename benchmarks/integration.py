@@ -22,6 +22,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.entity_platform import EntityPlatform
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -101,8 +102,10 @@ class SizeResult:
     homes: int
     communities: int
     endpoints_listed: int
+    entities_offered: int
+    """Entities the integration handed to Home Assistant."""
     entities: int
-    """Entities the integration created (in the entity registry)."""
+    """Entities in the entity registry: those Home Assistant took."""
     entities_enabled: int
     """Of those, enabled (the others are disabled by default and never load)."""
     entities_loaded: int
@@ -218,6 +221,7 @@ class Bench:
         self.writes = StateWrites(hass)
         self.session = async_get_clientsession(hass)
         self.entry: AspConfigEntry | None = None
+        self.offered = 0
 
     async def api_requests(self) -> int:
         """Return the API requests the simulator served since the last reset."""
@@ -248,14 +252,29 @@ class Bench:
         self.stall.reset()
         started = time.perf_counter()
         entry.add_to_hass(hass)
-        assert await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
+        with self._counting_offers():
+            assert await hass.config_entries.async_setup(entry.entry_id)
+            await hass.async_block_till_done()
         elapsed = time.perf_counter() - started
         watch = self.stall
         stall = (watch.longest_cpu, watch.longest_wall, watch.longest_gc, watch.longest_what)
         gc.collect()
         self.entry = entry
         return elapsed, rss_mib() - rss_before, stall
+
+    @contextmanager
+    def _counting_offers(self) -> Iterator[None]:
+        """Count the entities the platforms hand to Home Assistant (it may refuse some)."""
+        original = EntityPlatform._async_schedule_add_entities_for_entry
+        bench = self
+
+        def counted(platform: EntityPlatform, new_entities: Any, *args: Any, **kw: Any) -> None:
+            new_entities = list(new_entities)
+            bench.offered += len(new_entities)
+            original(platform, new_entities, *args, **kw)
+
+        with patch.object(EntityPlatform, "_async_schedule_add_entities_for_entry", counted):
+            yield
 
     async def refresh(
         self,
@@ -399,6 +418,7 @@ async def _measure(bench: Bench) -> SizeResult:
         homes=len(runtime.inventory.data.homes),
         communities=len(runtime.inventory.data.communities),
         endpoints_listed=len(runtime.endpoints.data.visible),
+        entities_offered=bench.offered,
         entities=len(entities),
         entities_enabled=sum(1 for e in entities if e.disabled_by is None),
         entities_loaded=loaded,
