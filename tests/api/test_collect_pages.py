@@ -173,3 +173,35 @@ async def test_a_repeated_token_stops_the_walk() -> None:
 
     with pytest.raises(AspInvalidResponseError):
         await collect_pages(loop, PageHints(), concurrency=4)
+
+
+async def test_tokens_that_differ_every_time_stop_the_predictions() -> None:
+    """A service whose tokens are never the same twice: predicting only wastes requests."""
+    walks = [0]
+
+    async def fetch(token: str | None) -> Page[int]:
+        await asyncio.sleep(0.001)
+        page = 0 if token is None else int(token.split(":")[1])
+        more = page < 4
+        return Page((page,), f"{walks[0]}:{page + 1}" if more else None)
+
+    hints = PageHints()
+    for walk in range(4):
+        walks[0] = walk
+        assert await collect_pages(fetch, hints, concurrency=4) == [0, 1, 2, 3, 4]
+    assert not hints.reusable
+    assert hints.first_page_misses == 2
+
+
+async def test_a_changed_first_page_once_keeps_predicting() -> None:
+    listing = Listing(list(range(20)))
+    hints = PageHints()
+    await collect_pages(listing.fetch, hints, concurrency=4)
+    listing.items.remove(1)  # the first page changes
+    await collect_pages(listing.fetch, hints, concurrency=4)
+    assert hints.reusable
+    assert hints.first_page_misses == 1
+    listing.requests.clear()
+    assert await collect_pages(listing.fetch, hints, concurrency=4) == listing.items
+    assert hints.first_page_misses == 0
+    assert listing.peak > 1

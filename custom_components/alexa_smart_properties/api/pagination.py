@@ -57,7 +57,11 @@ class PageHints:
     tokens: list[str] = field(default_factory=list)
     """The `nextToken` of every page but the last, in order."""
     reusable: bool = True
-    """False once the service refused a token it had issued: walk one page at a time."""
+    """False once the service refused a token it had issued, or handed out a different one
+    for the first page twice in a row (tokens that differ each time can't be predicted):
+    walk one page at a time from then on."""
+    first_page_misses: int = 0
+    """Walks in a row whose very first token differed from the remembered one."""
 
 
 async def collect_pages[T](
@@ -97,7 +101,12 @@ async def collect_pages[T](
     try:
         for index, predicted_token in enumerate(predicted):
             if predicted_token != token:
-                break  # the listing changed since these tokens were handed out
+                # The listing changed since these tokens were handed out, or the service
+                # never hands out the same token twice: then predicting only costs requests.
+                if hints is not None and index == 1:
+                    hints.first_page_misses += 1
+                    hints.reusable = hints.first_page_misses < 2
+                break
             try:
                 page = await tasks[index]
             except AspBadRequestError:
@@ -106,6 +115,8 @@ async def collect_pages[T](
                 hints.reusable = False  # expired or single-use tokens: stop predicting
                 break
             items.extend(page.items)
+            if hints is not None and index == 1:
+                hints.first_page_misses = 0
             if page.next_token is None:
                 done = True
                 break
