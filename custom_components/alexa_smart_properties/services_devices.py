@@ -12,6 +12,7 @@ endpoint ID, so its device and entities are re-keyed to the new ID and the entry
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Final
 
 import probatio as vol
@@ -20,7 +21,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 
-from .api import AspValidationError, EndpointAssociation, OccupancyState
+from .api import AspClient, AspValidationError, EndpointAssociation, OccupancyState
 from .api import validation as checks
 from .const import DOMAIN, LOGGER
 from .service_targets import (
@@ -182,42 +183,38 @@ async def async_return_device(call: ServiceCall) -> ServiceResponse:
     return _move_response(target, association)
 
 
-async def async_deregister_device(call: ServiceCall) -> ServiceResponse:
-    """Deregister a device from the account; its Home Assistant device goes away."""
+async def _async_write_device(
+    call: ServiceCall,
+    write: Callable[[AspClient, str], Awaitable[None]],
+    *,
+    refresh: bool,
+) -> ServiceResponse:
+    """Send one write for the target device; re-read the devices when it removes one."""
     action = async_resolve_action(call.hass, call)
     target = _endpoint(action)
     await action.async_send(
-        lambda: action.client.deregister_endpoint(target.endpoint_id),
+        lambda: write(action.client, target.endpoint_id),
         [target.audit],
         {"endpoint_id": target.endpoint_id},
     )
-    await _async_refresh_endpoints(action)
+    if refresh:
+        await _async_refresh_endpoints(action)
     return None
+
+
+async def async_deregister_device(call: ServiceCall) -> ServiceResponse:
+    """Deregister a device from the account; its Home Assistant device goes away."""
+    return await _async_write_device(call, AspClient.deregister_endpoint, refresh=True)
 
 
 async def async_forget_device(call: ServiceCall) -> ServiceResponse:
     """Make Alexa forget a device; its Home Assistant device goes away."""
-    action = async_resolve_action(call.hass, call)
-    target = _endpoint(action)
-    await action.async_send(
-        lambda: action.client.forget_endpoint(target.endpoint_id),
-        [target.audit],
-        {"endpoint_id": target.endpoint_id},
-    )
-    await _async_refresh_endpoints(action)
-    return None
+    return await _async_write_device(call, AspClient.forget_endpoint, refresh=True)
 
 
 async def async_delete_timers(call: ServiceCall) -> ServiceResponse:
     """Delete every timer set on an Echo device."""
-    action = async_resolve_action(call.hass, call)
-    target = _endpoint(action)
-    await action.async_send(
-        lambda: action.client.delete_timers(target.endpoint_id),
-        [target.audit],
-        {"endpoint_id": target.endpoint_id},
-    )
-    return None
+    return await _async_write_device(call, AspClient.delete_timers, refresh=False)
 
 
 def async_setup_device_services(hass: HomeAssistant) -> None:
