@@ -207,16 +207,24 @@ def test_05_change_a_volume(page: Page, stack: Stack) -> None:
     slider.wait_for()
     shot(page, "15-volume-before")
     since = time.time() - 1
-    box = slider.bounding_box()
-    assert box is not None
     # A click on the slider's track: near the left end if it is high, near the right if low.
+    # The locator's click waits until the slider is visible and stable (the device page lays
+    # its cards out in stages, so a box measured once can be stale); a click that lands
+    # before the row is wired up changes nothing, so it is repeated, re-measured, a few times.
     fraction = 0.2 if before >= 50 else 0.8
-    page.mouse.click(box["x"] + box["width"] * fraction, box["y"] + box["height"] / 2)
-    wait_for(
-        f"{volume} to move away from {before}",
-        lambda: float(stack.state(volume)["state"]) != before,
-        20,
-    )
+    for _ in range(4):
+        box = slider.bounding_box()
+        assert box is not None
+        slider.click(position={"x": box["width"] * fraction, "y": box["height"] / 2})
+        with contextlib.suppress(AssertionError):
+            wait_for(
+                f"{volume} to move away from {before}",
+                lambda: float(stack.state(volume)["state"]) != before,
+                8,
+            )
+            break
+    else:
+        raise AssertionError(f"{volume} did not move away from {before} after 4 clicks")
     after = float(stack.state(volume)["state"])
     assert (after < before) if before >= 50 else (after > before)
     assert device_writes(stack, "speaker", since), "no speaker operation reached the simulator"
