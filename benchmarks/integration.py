@@ -177,15 +177,17 @@ def lower_bounds(entry: AspConfigEntry) -> dict[str, tuple[int, int | None]]:
 
 @contextmanager
 def captured_bodies() -> Iterator[list[bytes]]:
-    """Collect every successful response body the client parses."""
+    """Collect every successful response body the client receives (decoded or not)."""
     bodies: list[bytes] = []
-    original = api_http._parse_body
+    original = api_http.ApiCore._send
 
-    def capture(raw: bytes, request_id: str | None) -> Any:
-        bodies.append(raw)
-        return original(raw, request_id)
+    async def capture(self: api_http.ApiCore, *args: Any, **kwargs: Any) -> Any:
+        raw = await original(self, *args, **kwargs)
+        if 200 <= raw.status < 300:
+            bodies.append(raw.body)
+        return raw
 
-    with patch.object(api_http, "_parse_body", capture):
+    with patch.object(api_http.ApiCore, "_send", capture):
         yield bodies
 
 

@@ -24,6 +24,7 @@ from .api import (
     AspNotFoundError,
     AspRateLimitError,
     PageHints,
+    PageMemo,
 )
 from .api.models import (
     Automation,
@@ -408,6 +409,8 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         self._hidden_homes: frozenset[str] | None = None
         # The listing's page tokens from the last refresh: its pages are requested at once.
         self._page_hints = PageHints()
+        # The listing's pages as last received: those that come back the same are reused.
+        self._page_memo: PageMemo[Endpoint] = PageMemo()
 
     @callback
     def async_privacy_changed(self) -> None:
@@ -442,6 +445,7 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
             hints=self._page_hints,
             concurrency=MAX_CONCURRENT_REQUESTS,
             previous={e.id: e for e in (*previous.hidden.values(), *previous.visible.values())},
+            memo=self._page_memo,
         )
         for endpoint in listing:
             if included and endpoint.unit_id not in homes:

@@ -92,6 +92,7 @@ from .models import (
     TriggerType,
     Unit,
 )
+from .page_memo import PageMemo
 from .pagination import Page, PageHints, collect_pages, paginate
 from .retry import NO_RETRY, RetryPolicy
 
@@ -155,6 +156,7 @@ __all__ = [
     "OperationType",
     "Page",
     "PageHints",
+    "PageMemo",
     "PowerState",
     "PropertyError",
     "PropertyErrorType",

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any, Final, Self
 from urllib.parse import quote
@@ -57,6 +57,12 @@ class ApiResponse:
     """Parsed JSON body, or None when the body was empty."""
     request_id: str | None
     location: str | None
+    body: bytes = b""
+    """The body as received; `data` is None when the request asked not to decode it."""
+
+    def decoded(self) -> ApiResponse:
+        """Return the response with its body decoded (for one sent with `decode=False`)."""
+        return replace(self, data=_parse_body(self.body, self.request_id))
 
     def json_object(self, what: str) -> JsonObject:
         """Return the body as a JSON object or raise AspInvalidResponseError."""
@@ -137,10 +143,13 @@ class ApiCore:
         *,
         params: QueryParams | None = None,
         body: Any = None,
+        decode: bool = True,
     ) -> ApiResponse:
         """Send a request, retrying per the policy, and return the successful response.
 
         `body` is sent as JSON when not None. Raises an `AspError` subclass otherwise.
+        With `decode=False` the body is left undecoded (see `ApiResponse.decoded`), for a
+        caller that may find it needs nothing from it.
         """
         url = URL(self._base_url + url_path, encoded=True)
         if params:
@@ -167,9 +176,10 @@ class ApiCore:
                 if 200 <= raw.status < 300:
                     return ApiResponse(
                         raw.status,
-                        _parse_body(raw.body, raw.request_id),
+                        _parse_body(raw.body, raw.request_id) if decode else None,
                         raw.request_id,
                         raw.location,
+                        raw.body,
                     )
                 if raw.status == 401 and not token_refused:
                     # The token may have been revoked or expired early: get a fresh one
