@@ -168,11 +168,11 @@ def misses(results: list[SizeResult]) -> list[str]:
         for r in s.refreshes:
             if r.request_target is not None and r.requests > r.request_target:
                 found.append(f"{where}: {r.coordinator} took {r.requests} requests")
-            if r.wall_ratio > WALL_TARGET:
-                found.append(f"{where}: {r.coordinator} wall time {r.wall_ratio:.2f}x ideal")
             if r.state_writes:
                 found.append(f"{where}: unchanged {r.coordinator} refresh wrote state")
         for r in [*s.refreshes, *s.changed_refreshes]:
+            if r.wall_ratio > WALL_TARGET:
+                found.append(f"{where}: {r.coordinator} wall time {r.wall_ratio:.2f}x ideal")
             if r.longest_stall_s > HA_STALL_WARNING:
                 found.append(f"{where}: {r.coordinator} refresh stalled the loop")
         if s.setup_stall_s > HA_STALL_WARNING:

@@ -116,6 +116,10 @@ class SizeResult:
     setup_stall_wall_s: float
     setup_gc_s: float
     setup_stall_callback: str
+    full_gc_before: tuple[float, int]
+    """A full collection's seconds and the objects it walked, before the entry was added."""
+    full_gc_after: tuple[float, int]
+    """The same once every entity is loaded."""
     memory_per_entity_kib: float
     refreshes: list[RefreshResult]
     endpoint_cpu_s: float
@@ -191,6 +195,14 @@ def captured_bodies() -> Iterator[list[bytes]]:
         yield bodies
 
 
+def full_collection() -> tuple[float, int]:
+    """Return how long a full garbage collection takes now, and the objects it walks."""
+    gc.collect()
+    started = time.perf_counter()
+    gc.collect()
+    return time.perf_counter() - started, len(gc.get_objects())
+
+
 def decode_time(bodies: list[bytes], repeat: int) -> float:
     """Return the least thread CPU time json.loads needs for all bodies."""
     best = math.inf
@@ -224,6 +236,7 @@ class Bench:
         self.session = async_get_clientsession(hass)
         self.entry: AspConfigEntry | None = None
         self.offered = 0
+        self.full_gc: list[tuple[float, int]] = []
 
     async def api_requests(self) -> int:
         """Return the API requests the simulator served since the last reset."""
@@ -249,7 +262,7 @@ class Bench:
             # Refreshes are driven here, one at a time; no timer may start one meanwhile.
             pref_disable_polling=True,
         )
-        gc.collect()
+        self.full_gc.append(full_collection())
         rss_before = rss_mib()
         self.stall.reset()
         started = time.perf_counter()
@@ -260,7 +273,7 @@ class Bench:
         elapsed = time.perf_counter() - started
         watch = self.stall
         stall = (watch.longest_cpu, watch.longest_wall, watch.longest_gc, watch.longest_what)
-        gc.collect()
+        self.full_gc.append(full_collection())
         self.entry = entry
         return elapsed, rss_mib() - rss_before, stall
 
@@ -430,6 +443,8 @@ async def _measure(bench: Bench) -> SizeResult:
         setup_stall_wall_s=setup_stall[1],
         setup_gc_s=setup_stall[2],
         setup_stall_callback=setup_stall[3],
+        full_gc_before=bench.full_gc[0],
+        full_gc_after=bench.full_gc[1],
         memory_per_entity_kib=rss_growth * 1024 / max(1, loaded),
         refreshes=refreshes,
         endpoint_cpu_s=endpoint_cpu_s,
