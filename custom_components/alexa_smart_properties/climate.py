@@ -43,16 +43,29 @@ class Thermostat(AspEndpointEntity, ClimateEntity):
     def _feature(self) -> Feature | None:
         return self.endpoint.feature(FeatureName.THERMOSTAT)
 
+    # Home Assistant 2026.11 reads the native_* names and warns about (2027.11: refuses)
+    # the old ones; 2026.10, the version the tests run, knows only the old ones. With both
+    # defined, each version takes its own and neither warns.
     @property
-    def temperature_unit(self) -> str:
+    def native_temperature_unit(self) -> str:
         """Return the scale the thermostat reports in."""
         return temperature_unit(measured_temperature(self.endpoint))
 
     @property
-    def current_temperature(self) -> float | None:
+    def native_current_temperature(self) -> float | None:
         """Return the measured temperature (the thermostat's own sensor feature)."""
         reading = measured_temperature(self.endpoint)
         return reading.value if reading else None
+
+    @property
+    def temperature_unit(self) -> str:
+        """Return the scale the thermostat reports in (Home Assistant before 2026.11)."""
+        return self.native_temperature_unit
+
+    @property
+    def current_temperature(self) -> float | None:
+        """Return the measured temperature (Home Assistant before 2026.11)."""
+        return self.native_current_temperature
 
     @property
     def hvac_mode(self) -> HVACMode | None:
