@@ -275,10 +275,19 @@ async def async_refresh_units(
     if not known:
         return
 
+    # The inventory coordinator's own request limit: a bulk action's read-back and a
+    # refresh running at the same time share it rather than doubling the load.
+    slots = inventory.request_slots
     try:
-        new_skills = await gather_bounded(known, partial(read_skills, client)) if skills else {}
+        new_skills = (
+            await gather_bounded(known, partial(read_skills, client), semaphore=slots)
+            if skills
+            else {}
+        )
         new_automations = (
-            await gather_bounded(known, partial(read_automations, client)) if automations else {}
+            await gather_bounded(known, partial(read_automations, client), semaphore=slots)
+            if automations
+            else {}
         )
     except AspError as err:
         LOGGER.debug("Reading units back after %s failed: %s", action.name, err)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from unittest.mock import patch
 
@@ -469,3 +470,35 @@ class TestManyHomes:
             assert failed[home_id]["error_status"] == 403
         assert enabled_in(simulator, skill_id) >= set(all_homes[:200])
         assert not enabled_in(simulator, skill_id) & set(all_homes[200:])
+
+
+async def test_read_back_shares_the_inventory_request_limit(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """While a refresh holds every request slot, a bulk action reads its homes back after."""
+    community = community_ids(simulator)[0]
+    slots = entry.runtime_data.inventory.request_slots
+    held = 0
+    while not slots.locked():
+        await slots.acquire()
+        held += 1
+    reads_before = count(simulator, "GET /v1/skills/enablements")
+    action = hass.async_create_task(
+        call(
+            hass,
+            "enable_skill",
+            {"device_id": device_id(hass, entry, community), "skill_id": skill(simulator)},
+        )
+    )
+    for _ in range(50):
+        if count(simulator, BATCH):
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)
+    assert count(simulator, BATCH) == 1  # the change itself is not held back
+    assert count(simulator, "GET /v1/skills/enablements") == reads_before
+    assert not action.done()
+    for _ in range(held):
+        slots.release()
+    await action
+    assert count(simulator, "GET /v1/skills/enablements") > reads_before
