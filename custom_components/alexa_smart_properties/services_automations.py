@@ -47,8 +47,10 @@ from .services_common import (
     async_each_unit,
     async_refresh_units,
     invalid_input,
+    listing_response,
     outcome_error,
     refused,
+    unit_json,
 )
 
 SERVICE_CREATE_TEMPLATE: Final = "create_automation_template"
@@ -237,10 +239,6 @@ def _automation_json(automation: Automation) -> dict[str, Any]:
     }
 
 
-def _unit(target: AuditTarget) -> dict[str, Any]:
-    return {"unit_id": target.id, "name": target.name}
-
-
 # --- templates ------------------------------------------------------------------------------
 
 
@@ -323,7 +321,7 @@ async def async_create_automation(call: ServiceCall) -> ServiceResponse:
         "succeeded": len(succeeded),
         "failed": len(outcomes) - len(succeeded),
         "units": [
-            _unit(o.target) | ({"automation_id": o.result} if o.ok else outcome_error(o))
+            unit_json(o.target) | ({"automation_id": o.result} if o.ok else outcome_error(o))
             for o in outcomes
         ],
     }
@@ -411,19 +409,7 @@ async def async_list_automations(call: ServiceCall) -> ServiceResponse:
         targets,
         lambda unit_id: action.client.list_automations(unit_id, template_id=template_id),
     )
-    if all(not o.ok for o in outcomes):
-        error = outcomes[0].error
-        assert error is not None
-        raise action.error(error) from error
-    units: list[Any] = []
-    for outcome in outcomes:
-        unit = _unit(outcome.target)
-        if outcome.result is not None:
-            unit["automations"] = [_automation_json(a) for a in outcome.result]
-        else:
-            unit |= outcome_error(outcome)
-        units.append(unit)
-    return {"units": units}
+    return listing_response(action, outcomes, "automations", _automation_json)
 
 
 def async_setup_automation_services(hass: HomeAssistant) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, Final
@@ -263,6 +263,36 @@ def outcome_error(outcome: UnitOutcome[Any]) -> dict[str, Any]:
     """Return a failed unit's error as it appears in a response."""
     assert outcome.error is not None
     return error_fields(outcome.error)
+
+
+def unit_json(target: AuditTarget) -> dict[str, Any]:
+    """Return a unit as it heads its part of a response."""
+    return {"unit_id": target.id, "name": target.name}
+
+
+def listing_response[T](
+    action: Action,
+    outcomes: Sequence[UnitOutcome[Sequence[T]]],
+    key: str,
+    item_json: Callable[[T], dict[str, Any]],
+) -> dict[str, Any]:
+    """Return what a per-unit listing read: each unit's items under `key`, or its error.
+
+    When every unit failed there is nothing to show: the first error is raised.
+    """
+    if all(not o.ok for o in outcomes):
+        error = outcomes[0].error
+        assert error is not None
+        raise action.error(error) from error
+    units: list[Any] = []
+    for outcome in outcomes:
+        unit = unit_json(outcome.target)
+        if outcome.result is not None:
+            unit[key] = [item_json(item) for item in outcome.result]
+        else:
+            unit |= outcome_error(outcome)
+        units.append(unit)
+    return {"units": units}
 
 
 async def async_refresh_units(

@@ -45,7 +45,9 @@ from .services_common import (
     async_refresh_units,
     error_fields,
     invalid_input,
+    listing_response,
     outcome_error,
+    unit_json,
 )
 
 SERVICE_ENABLE_SKILL: Final = "enable_skill"
@@ -89,10 +91,6 @@ def _check[T](check: Callable[..., T], *args: Any) -> T:
         raise invalid_input(err) from err
 
 
-def _unit(target: AuditTarget) -> dict[str, Any]:
-    return {"unit_id": target.id, "name": target.name}
-
-
 def _enablement(enablement: SkillEnablement) -> dict[str, Any]:
     return {
         "skill_id": enablement.skill_id,
@@ -121,7 +119,7 @@ def _batch_item_outcomes(
     by_item = {error.item_id: error for error in errors if error.item_id is not None}
     results: list[dict[str, Any]] = []
     for item in chunk:
-        result = _unit(targets[item.item_id])
+        result = unit_json(targets[item.item_id])
         if (error := by_item.get(item.item_id)) is not None:
             result |= {
                 "status": "failed",
@@ -225,7 +223,7 @@ async def async_enable_skill(call: ServiceCall) -> ServiceResponse:
             targets,
             details,
         )
-        results = [_unit(target) | {"status": str(enablement.status).lower()}]
+        results = [unit_json(target) | {"status": str(enablement.status).lower()}]
         batches = 0
         succeeded = [target.id]
     else:
@@ -267,7 +265,7 @@ async def async_disable_skill(call: ServiceCall) -> ServiceResponse:
         "succeeded": len(succeeded),
         "failed": len(outcomes) - len(succeeded),
         "units": [
-            _unit(o.target) | ({"status": "disabled"} if o.ok else outcome_error(o))
+            unit_json(o.target) | ({"status": "disabled"} if o.ok else outcome_error(o))
             for o in outcomes
         ],
     }
@@ -278,19 +276,7 @@ async def async_list_skill_enablements(call: ServiceCall) -> ServiceResponse:
     action = async_resolve_action(call.hass, call)
     targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
     outcomes = await async_each_unit(action, targets, action.client.list_skill_enablements)
-    if all(not o.ok for o in outcomes):
-        error = outcomes[0].error
-        assert error is not None
-        raise action.error(error) from error
-    units: list[Any] = []
-    for outcome in outcomes:
-        unit = _unit(outcome.target)
-        if outcome.result is not None:
-            unit["enablements"] = [_enablement(e) for e in outcome.result]
-        else:
-            unit |= outcome_error(outcome)
-        units.append(unit)
-    return {"units": units}
+    return listing_response(action, outcomes, "enablements", _enablement)
 
 
 def async_setup_skill_services(hass: HomeAssistant) -> None:
