@@ -9,8 +9,7 @@ import logging
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import aiohttp
 
@@ -25,6 +24,7 @@ from .exceptions import (
     AspTimeoutError,
 )
 from .retry import RetryPolicy, SleepFunc, parse_retry_after
+from .session import SessionHolder
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ class AbstractAuth(ABC):
         """
 
 
-class LwaAuth(AbstractAuth):
+class LwaAuth(SessionHolder, AbstractAuth):
     """Refreshes LWA access tokens with a client ID, client secret and refresh token.
 
     - refreshes `TOKEN_REFRESH_MARGIN` seconds before the access token expires;
@@ -93,8 +93,7 @@ class LwaAuth(AbstractAuth):
         self._client_id = client_id
         self._client_secret = client_secret
         self._refresh_token = refresh_token
-        self._session = session
-        self._close_session = False
+        SessionHolder.__init__(self, session)
         self._token_url = lwa_base_url.rstrip("/") + LWA_TOKEN_PATH
         self._on_refresh_token = on_refresh_token
         self._access_token = access_token
@@ -257,29 +256,3 @@ class LwaAuth(AbstractAuth):
             if secret:
                 text = text.replace(secret, _REDACTED)
         return text
-
-    def _get_session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-            self._close_session = True
-        return self._session
-
-    async def close(self) -> None:
-        """Close the HTTP session if this object created it."""
-        if self._session is not None and self._close_session:
-            await self._session.close()
-            self._session = None
-            self._close_session = False
-
-    async def __aenter__(self) -> Self:
-        """Enter the context: nothing to open, sessions are made on first use."""
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close what this object opened."""
-        await self.close()

@@ -7,8 +7,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final
 from urllib.parse import quote
 
 import aiohttp
@@ -31,6 +30,7 @@ from .exceptions import (
 from .models.common import JsonObject
 from .models.skills import parse_batch_errors
 from .retry import RetryPolicy, SleepFunc, parse_retry_after
+from .session import SessionHolder
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ class ApiResponse:
         return self.data
 
 
-class ApiCore:
+class ApiCore(SessionHolder):
     """Sends authenticated requests to one ASP host and turns failures into `AspError`s."""
 
     def __init__(
@@ -93,10 +93,9 @@ class ApiCore:
         host, for example a simulator's `http://127.0.0.1:8787`. Pass the shared
         `session`; without one the client makes its own and closes it in `close()`.
         """
+        super().__init__(session)
         self._auth = auth
         self._base_url = (base_url or Region(region).base_url).rstrip("/")
-        self._session = session
-        self._close_session = False
         self._timeout = request_timeout
         self._retry = retry_policy or RetryPolicy()
         self._sleep = sleep
@@ -109,32 +108,6 @@ class ApiCore:
     def base_url(self) -> str:
         """Return the API base URL requests go to."""
         return self._base_url
-
-    async def close(self) -> None:
-        """Close the HTTP session if this client created it."""
-        if self._session is not None and self._close_session:
-            await self._session.close()
-            self._session = None
-            self._close_session = False
-
-    async def __aenter__(self) -> Self:
-        """Enter the context."""
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        """Close what the client opened."""
-        await self.close()
-
-    def _get_session(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
-            self._close_session = True
-        return self._session
 
     async def _request(
         self,
