@@ -13,8 +13,8 @@ from .const import AUTOMATION_TEMPLATES_PAGE, AUTOMATIONS_PAGE
 from .exceptions import AspValidationError
 from .http import ApiCore, QueryParams, path
 from .models.automations import AssociatedEntityType, Automation, AutomationTemplate
-from .models.common import next_token, req_list, req_str
-from .pagination import Page, paginate
+from .models.common import req_str
+from .pagination import paginate
 
 _TEMPLATES = "/v2/automations/templates"
 _AUTOMATIONS = "/v2/automations"
@@ -104,14 +104,15 @@ class AutomationsApi(ApiCore):
             ("maxResults", str(validation.max_results(max_results, AUTOMATION_TEMPLATES_PAGE))),
         ]
 
-        async def fetch(token: str | None) -> Page[AutomationTemplate]:
-            query = [*params, ("nextToken", token)] if token else params
-            response = await self._request("GET", _TEMPLATES, params=query)
-            data = response.json_object("list automation templates")
-            items = req_list(data, "results", "list automation templates")
-            return Page(tuple(AutomationTemplate.from_api(i) for i in items), next_token(data))
-
-        return paginate(fetch)
+        return paginate(
+            self._listing_pages(
+                _TEMPLATES,
+                params,
+                items_key="results",
+                parse=AutomationTemplate.from_api,
+                what="list automation templates",
+            )
+        )
 
     async def list_automation_templates(
         self, *, expand: bool = True, max_results: int = AUTOMATION_TEMPLATES_PAGE[1]
@@ -193,14 +194,15 @@ class AutomationsApi(ApiCore):
         if expand:
             params.append(("expand", "all"))
 
-        async def fetch(token: str | None) -> Page[Automation]:
-            query = [*params, ("nextToken", token)] if token else params
-            response = await self._request("GET", _AUTOMATIONS, params=query)
-            data = response.json_object("list automations")
-            items = req_list(data, "results", "list automations")
-            return Page(tuple(Automation.from_api(i) for i in items), next_token(data))
-
-        return paginate(fetch)
+        return paginate(
+            self._listing_pages(
+                _AUTOMATIONS,
+                params,
+                items_key="results",
+                parse=Automation.from_api,
+                what="list automations",
+            )
+        )
 
     async def list_automations(
         self,

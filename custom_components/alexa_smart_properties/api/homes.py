@@ -9,10 +9,8 @@ from . import validation
 from .const import HOME_COMMUNITIES_PAGE, HOMES_PAGE
 from .exceptions import AspInvalidResponseError
 from .http import ApiCore, ApiResponse, QueryParams, path
-from .models.common import next_token as _next_token
-from .models.common import req_list
 from .models.homes import Home, HomeCommunity
-from .pagination import Page, PageFetcher, PageHints, collect_pages, paginate
+from .pagination import PageFetcher, PageHints, collect_pages, paginate
 
 _BASE = "/enterprise/residential/v1"
 _COMMUNITIES = f"{_BASE}/homeCommunities"
@@ -72,14 +70,13 @@ class HomesApi(ApiCore):
             ("maxResults", str(validation.max_results(max_results, HOME_COMMUNITIES_PAGE))),
         ]
 
-        async def fetch(token: str | None) -> Page[HomeCommunity]:
-            query = [*params, ("nextToken", token)] if token else params
-            response = await self._request("GET", _COMMUNITIES, params=query)
-            data = response.json_object("list home communities")
-            items = req_list(data, "homeCommunities", "list home communities")
-            return Page(tuple(HomeCommunity.from_api(i) for i in items), _next_token(data))
-
-        return fetch
+        return self._listing_pages(
+            _COMMUNITIES,
+            params,
+            items_key="homeCommunities",
+            parse=HomeCommunity.from_api,
+            what="list home communities",
+        )
 
     async def list_home_communities(
         self,
@@ -148,14 +145,9 @@ class HomesApi(ApiCore):
             ("maxResults", str(validation.max_results(max_results, HOMES_PAGE))),
         ]
 
-        async def fetch(token: str | None) -> Page[Home]:
-            query = [*params, ("nextToken", token)] if token else params
-            response = await self._request("GET", _HOMES, params=query)
-            data = response.json_object("list homes")
-            items = req_list(data, "homes", "list homes")
-            return Page(tuple(Home.from_api(i) for i in items), _next_token(data))
-
-        return fetch
+        return self._listing_pages(
+            _HOMES, params, items_key="homes", parse=Home.from_api, what="list homes"
+        )
 
     async def list_homes(
         self,

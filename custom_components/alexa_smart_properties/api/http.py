@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 from urllib.parse import quote
@@ -27,8 +27,9 @@ from .exceptions import (
     AspServerError,
     AspTimeoutError,
 )
-from .models.common import JsonObject
+from .models.common import JsonObject, next_token, req_list
 from .models.skills import parse_batch_errors
+from .pagination import Page, PageFetcher
 from .retry import RetryPolicy, SleepFunc, parse_retry_after
 from .session import SessionHolder
 
@@ -108,6 +109,30 @@ class ApiCore(SessionHolder):
     def base_url(self) -> str:
         """Return the API base URL requests go to."""
         return self._base_url
+
+    def _listing_pages[T](
+        self,
+        url_path: str,
+        params: QueryParams,
+        *,
+        items_key: str,
+        parse: Callable[[object], T],
+        what: str,
+    ) -> PageFetcher[T]:
+        """Return a page fetcher for a GET listing paged by a `nextToken` query parameter.
+
+        The body holds the page's items under `items_key` and the next token in its
+        `paginationContext`.
+        """
+
+        async def fetch(token: str | None) -> Page[T]:
+            query = [*params, ("nextToken", token)] if token else params
+            response = await self._request("GET", url_path, params=query)
+            data = response.json_object(what)
+            items = req_list(data, items_key, what)
+            return Page(tuple(parse(item) for item in items), next_token(data))
+
+        return fetch
 
     async def _request(
         self,

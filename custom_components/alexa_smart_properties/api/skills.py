@@ -8,14 +8,14 @@ from typing import Any
 from . import validation
 from .const import SKILL_ENABLEMENTS_PAGE
 from .http import ApiCore, QueryParams, path
-from .models.common import AccountLinkRequest, SkillStage, next_token, req_list
+from .models.common import AccountLinkRequest, SkillStage
 from .models.skills import (
     BatchEnablementItem,
     BatchEnablementResult,
     SkillEnablement,
     parse_batch_errors,
 )
-from .pagination import Page, paginate
+from .pagination import paginate
 
 _SKILLS = "/v1/skills"
 
@@ -47,14 +47,15 @@ class SkillsApi(ApiCore):
             ("maxResults", str(validation.max_results(max_results, SKILL_ENABLEMENTS_PAGE))),
         ]
 
-        async def fetch(token: str | None) -> Page[SkillEnablement]:
-            query = [*params, ("nextToken", token)] if token else params
-            response = await self._request("GET", f"{_SKILLS}/enablements", params=query)
-            data = response.json_object("list skill enablements")
-            items = req_list(data, "items", "list skill enablements")
-            return Page(tuple(SkillEnablement.from_api(i) for i in items), next_token(data))
-
-        return paginate(fetch)
+        return paginate(
+            self._listing_pages(
+                f"{_SKILLS}/enablements",
+                params,
+                items_key="items",
+                parse=SkillEnablement.from_api,
+                what="list skill enablements",
+            )
+        )
 
     async def list_skill_enablements(
         self, unit_id: str, *, max_results: int = SKILL_ENABLEMENTS_PAGE[1]
