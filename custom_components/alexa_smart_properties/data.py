@@ -11,16 +11,18 @@ from .api import AspClient
 
 if TYPE_CHECKING:
     from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoordinator
+    from .entity_budget import EntityBudget
 
 
 @dataclass(slots=True)
 class AspRuntimeData:
-    """What a loaded entry holds: the client and one coordinator per polling cadence."""
+    """What a loaded entry holds: the client, a coordinator per polling cadence, the budget."""
 
     client: AspClient
     inventory: InventoryCoordinator
     occupancy: OccupancyCoordinator
     endpoints: EndpointCoordinator
+    budget: EntityBudget
 
 
 type AspConfigEntry = ConfigEntry[AspRuntimeData]

@@ -11,7 +11,10 @@ from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.entity_platform import (
+    AddConfigEntryEntitiesCallback,
+    async_get_current_platform,
+)
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import AspClient, AspError, AspValidationError
@@ -127,29 +130,47 @@ def async_add_entities_for_new_keys(
     current_keys: Callable[[], Iterable[str]],
     make_entities: Callable[[str], Iterable[Entity]],
     async_add_entities: AddConfigEntryEntitiesCallback,
+    *,
+    home_level: bool = True,
 ) -> None:
-    """Add entities for every device key now, and for each key that appears later."""
+    """Add entities for every device key now, and for each key that appears later.
+
+    Each batch passes through the entry's entity budget first; `home_level` entities (the
+    estate's and the homes') have budget reserved before any device's.
+    """
     known: set[str] = set()
+    budget = entry.runtime_data.budget
+    domain = async_get_current_platform().domain
+
+    def add(entities: list[Entity]) -> None:
+        budget.async_admit(domain, entities, home_level=home_level)
+        async_add_entities(entities)
 
     async def add_in_batches(keys: list[str]) -> None:
         """Make and add entities a few devices at a time, each batch in its own callback."""
-        data: object = None
-        current: set[str] = set()
-        for start in range(0, len(keys), KEYS_PER_BATCH):
-            if start:
-                await asyncio.sleep(0)
-            if entry.state not in (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED):
-                return  # unloading: the platform is going away
-            if coordinator.data is not data:
-                data, current = coordinator.data, set(current_keys())
-            entities: list[Entity] = []
-            for key in keys[start : start + KEYS_PER_BATCH]:
-                if key in current:
-                    entities.extend(make_entities(key))
-                else:
-                    known.discard(key)  # gone meanwhile; added again if it comes back
-            if entities:
-                async_add_entities(entities)
+        try:
+            data: object = None
+            current: set[str] = set()
+            for start in range(0, len(keys), KEYS_PER_BATCH):
+                if start:
+                    await asyncio.sleep(0)
+                if entry.state not in (
+                    ConfigEntryState.SETUP_IN_PROGRESS,
+                    ConfigEntryState.LOADED,
+                ):
+                    return  # unloading: the platform is going away
+                if coordinator.data is not data:
+                    data, current = coordinator.data, set(current_keys())
+                entities: list[Entity] = []
+                for key in keys[start : start + KEYS_PER_BATCH]:
+                    if key in current:
+                        entities.extend(make_entities(key))
+                    else:
+                        known.discard(key)  # gone meanwhile; added again if it comes back
+                if entities:
+                    add(entities)
+        finally:
+            budget.async_added()
 
     @callback
     def add_new() -> None:
@@ -159,10 +180,12 @@ def async_add_entities_for_new_keys(
         known.update(new)
         if len(new) <= KEYS_PER_BATCH and entry.state is ConfigEntryState.LOADED:
             # A few new devices: add their entities at once.
-            async_add_entities([entity for key in new for entity in make_entities(key)])
+            add([entity for key in new for entity in make_entities(key)])
+            budget.async_report()
             return
         # Setting up, or many at once: make and add them in batches, each in an event loop
-        # callback of its own.
+        # callback of its own. The budget reports once every batch is in.
+        budget.async_adding()
         entry.async_create_task(
             coordinator.hass, add_in_batches(new), f"{DOMAIN} add entities", eager_start=False
         )
@@ -199,4 +222,5 @@ def async_add_endpoint_entities(
         accepted_keys,
         lambda key: make_entities(endpoints, key),
         async_add_entities,
+        home_level=False,
     )
