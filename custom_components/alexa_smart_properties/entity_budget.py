@@ -20,6 +20,7 @@ from homeassistant.helpers import entity_platform
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.typing import UNDEFINED
 
 from .const import DOMAIN, LOGGER
 from .coordinator import InventoryData
@@ -47,6 +48,15 @@ class Verdict(Enum):
     ENABLED = auto()
     HELD_BACK = auto()  # registered disabled because the budget was spent
     DISABLED = auto()  # disabled by default, or by the user
+
+
+def _verdict(disabled_by: er.RegistryEntryDisabler | None, wanted: bool) -> Verdict:
+    """Judge a registry state: one the budget disabled (wanted enabled) is held back."""
+    if disabled_by is None:
+        return Verdict.ENABLED
+    if wanted and disabled_by is er.RegistryEntryDisabler.INTEGRATION:
+        return Verdict.HELD_BACK
+    return Verdict.DISABLED
 
 
 class EntityBudget:
@@ -85,7 +95,8 @@ class EntityBudget:
         level_devices = {
             device.id
             for key in (*inventory.communities, *inventory.homes)
-            if (device := devices.async_get_device(identifiers={(DOMAIN, key)})) is not None
+            if (device := devices.async_get_device_by_identifier((DOMAIN, key), entry_id))
+            is not None
         }
         # Those already registered keep their registry state and cost nothing new.
         registered = sum(
@@ -114,29 +125,35 @@ class EntityBudget:
         `home_level`: an entity of the estate or a home, which the reservation is for and
         which may use the headroom; device entities share what the reservation leaves.
         """
+        registry = self._registry
         for entity in entities:
             if (unique_id := entity.unique_id) is None:
                 continue  # never registered, so never counted
             wanted = entity.entity_registry_enabled_default
-            entity_id = self._registry.async_get_entity_id(domain, DOMAIN, unique_id)
-            registered = self._registry.async_get(entity_id) if entity_id else None
-            if registered is not None:
-                # The registry rules; one the budget disabled is still wanted.
-                if registered.disabled_by is None:
-                    verdict = Verdict.ENABLED
-                elif wanted and registered.disabled_by is er.RegistryEntryDisabler.INTEGRATION:
-                    verdict = Verdict.HELD_BACK
-                else:
-                    verdict = Verdict.DISABLED
-            elif not wanted:
-                verdict = Verdict.DISABLED
+            key = (domain, DOMAIN, unique_id)
+            if (entity_id := registry.entities.get_entity_id(key)) is not None:
+                # Registered: the registry rules, and it is counted already.
+                verdict = _verdict(registry.entities[entity_id].disabled_by, wanted)
             else:
                 if home_level:
                     self._reserved = max(self._reserved - 1, 0)
-                    room = self._used() < self.max
-                else:
-                    room = self._used() + self._reserved < self.limit
-                if room:
+                deleted = registry.deleted_entities.get(key)
+                if deleted is not None and deleted.disabled_by is not UNDEFINED:
+                    # Home Assistant restores a deleted entity's disabled_by, whatever its
+                    # default: one that was enabled comes back enabled, budget or not.
+                    verdict = _verdict(deleted.disabled_by, wanted)
+                    if verdict is Verdict.ENABLED:
+                        if self._used() >= self.max:
+                            # Past the limit Home Assistant would drop it, not restore it.
+                            entity._attr_entity_registry_enabled_default = False
+                        self._enabled += 1
+                elif not wanted:
+                    verdict = Verdict.DISABLED
+                elif (
+                    self._used() < self.max
+                    if home_level
+                    else self._used() + self._reserved < self.limit
+                ):
                     self._enabled += 1
                     verdict = Verdict.ENABLED
                 else:
