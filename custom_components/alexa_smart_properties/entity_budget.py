@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from enum import Enum, auto
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_platform
@@ -186,6 +187,8 @@ class EntityBudget:
         """Raise, update or delete the repair issue once the figures are final."""
         if not self._set_up or self._adding:
             return
+        if self.entry.state not in (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED):
+            return  # unloading part way: the figures are not the estate's
         enabled = self._counts[Verdict.ENABLED]
         held_back = self._counts[Verdict.HELD_BACK]
         if not held_back or enabled + held_back <= self.limit:

@@ -61,14 +61,20 @@ def issue(hass: HomeAssistant, entry: MockConfigEntry) -> ir.IssueEntry | None:
     return ir.async_get(hass).async_get_issue(DOMAIN, f"entity_limit_{entry.entry_id}")
 
 
-async def setup_afresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Unload the entry, forget its entities, and set it up again (as if new)."""
+async def setup_afresh(
+    hass: HomeAssistant, entry: MockConfigEntry, *, restore: bool = False
+) -> None:
+    """Unload the entry, delete its entities, and set it up again.
+
+    `restore`: Home Assistant remembers deleted entities and restores each as it was;
+    else they are forgotten too, as if new.
+    """
     assert await hass.config_entries.async_unload(entry.entry_id)
     registry = er.async_get(hass)
     for entity in er.async_entries_for_config_entry(registry, entry.entry_id):
         registry.async_remove(entity.entity_id)
-        # Else Home Assistant would restore each as it was.
-        del registry.deleted_entities[(entity.domain, DOMAIN, entity.unique_id)]
+        if not restore:
+            del registry.deleted_entities[(entity.domain, DOMAIN, entity.unique_id)]
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
@@ -155,6 +161,29 @@ async def test_over_the_limit_device_entities_are_registered_disabled(
     set_limit(monkeypatch, wanted + HEADROOM)
     await reload(hass, loaded_entry)
     assert issue(hass, loaded_entry) is None
+
+
+async def test_restored_entities_are_counted_not_dropped(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Deleted while enabled, then made again past a lower limit: Home Assistant restores
+    # them enabled whatever the budget says; none may be dropped.
+    everything = registered(hass, loaded_entry)
+    # Room for the home level and a few devices: grants past restored ones would be dropped.
+    set_limit(monkeypatch, len(home_level(hass, loaded_entry, simulator, everything)) + 12)
+    with caplog.at_level(logging.WARNING):
+        await setup_afresh(hass, loaded_entry, restore=True)
+
+    entities = registered(hass, loaded_entry)
+    assert set(everything) - set(entities) == set()
+    assert {key: e.disabled_by for key, e in entities.items()} == {
+        key: e.disabled_by for key, e in everything.items()
+    }
+    assert HA_MAXIMUM not in caplog.text
 
 
 async def test_within_the_limit_nothing_is_held_back(
