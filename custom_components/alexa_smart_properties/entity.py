@@ -11,10 +11,7 @@ from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import (
-    AddConfigEntryEntitiesCallback,
-    async_get_current_platform,
-)
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback, current_platform
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import AspClient, AspError, AspValidationError
@@ -140,10 +137,13 @@ def async_add_entities_for_new_keys(
     """
     known: set[str] = set()
     budget = entry.runtime_data.budget
-    domain = async_get_current_platform().domain
+    # Called from a platform's setup: its domain keys the entity registry. Later additions
+    # run in the coordinator's context, where no platform is current.
+    platform = current_platform.get()
 
     def add(entities: list[Entity]) -> None:
-        budget.async_admit(domain, entities, home_level=home_level)
+        assert platform is not None, "entities added outside a platform's setup"
+        budget.async_admit(platform.domain, entities, home_level=home_level)
         async_add_entities(entities)
 
     async def add_in_batches(keys: list[str]) -> None:
