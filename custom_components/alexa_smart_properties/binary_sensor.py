@@ -13,7 +13,7 @@ from .coordinator import EndpointCoordinator, OccupancyCoordinator
 from .data import AspConfigEntry
 from .entity import (
     AspEndpointEntity,
-    AspEntity,
+    AspHomeOccupancyEntity,
     async_add_endpoint_entities,
     async_add_entities_for_new_keys,
 )
@@ -37,7 +37,7 @@ class ConnectivitySensor(AspEndpointEntity, BinarySensorEntity):
         return self.endpoint.reachable
 
 
-class PendingOccupancySensor(AspEntity[OccupancyCoordinator], BinarySensorEntity):
+class PendingOccupancySensor(AspHomeOccupancyEntity, BinarySensorEntity):
     """On while a move-in, move-out or unlink is still being carried out."""
 
     _attr_translation_key = "occupancy_change_pending"
@@ -47,24 +47,15 @@ class PendingOccupancySensor(AspEntity[OccupancyCoordinator], BinarySensorEntity
         super().__init__(coordinator, home_id, "occupancy_change_pending")
 
     @property
-    def available(self) -> bool:
-        """Return False once the home is gone."""
-        return super().available and self.device_key in self.coordinator.data
-
-    def state_inputs(self) -> object:
-        """Return the home's occupancy."""
-        return self.coordinator.data.get(self.device_key)
-
-    @property
     def is_on(self) -> bool:
         """Return True while a requested state is set."""
-        occupancy = self.coordinator.data.get(self.device_key)
+        occupancy = self.occupancy
         return occupancy is not None and occupancy.requested_state is not None
 
     @property
     def extra_state_attributes(self) -> dict[str, str | None]:
         """Name the state the home is changing to."""
-        occupancy = self.coordinator.data.get(self.device_key)
+        occupancy = self.occupancy
         requested = occupancy.requested_state if occupancy else None
         return {"requested_state": str(requested).lower() if requested else None}
 

@@ -15,9 +15,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import AspClient, AspError, AspValidationError
-from .api.models import Endpoint
+from .api.models import Endpoint, HomeOccupancy
 from .const import DOMAIN, LOGGER
-from .coordinator import AspCoordinator, EndpointCoordinator
+from .coordinator import AspCoordinator, EndpointCoordinator, OccupancyCoordinator
 from .data import AspConfigEntry
 
 
@@ -58,6 +58,24 @@ class AspEntity[C: AspCoordinator[Any]](CoordinatorEntity[C]):
         """Write the state if the update changed what it is computed from."""
         if self._written != (self.available, self.state_inputs()):
             super()._handle_coordinator_update()
+
+
+class AspHomeOccupancyEntity(AspEntity[OccupancyCoordinator]):
+    """An entity shown from a home's latest occupancy; unavailable once the home is gone."""
+
+    @property
+    def occupancy(self) -> HomeOccupancy | None:
+        """Return the home's latest occupancy (None: never moved into, or gone)."""
+        return self.coordinator.data.get(self.device_key)
+
+    @property
+    def available(self) -> bool:
+        """Return False once the home is gone."""
+        return super().available and self.device_key in self.coordinator.data
+
+    def state_inputs(self) -> object:
+        """Return the home's occupancy."""
+        return self.occupancy
 
 
 class AspEndpointEntity(AspEntity[EndpointCoordinator]):

@@ -9,7 +9,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api.models import HomeOccupancy, OccupancyState
 from .coordinator import OccupancyCoordinator
 from .data import AspConfigEntry
-from .entity import AspEntity, async_add_entities_for_new_keys
+from .entity import AspHomeOccupancyEntity, async_add_entities_for_new_keys
 
 PARALLEL_UPDATES = 0
 
@@ -49,7 +49,7 @@ def transitions_from_vacant(after: HomeOccupancy) -> list[str]:
     return list(_TRANSITIONS.get((OccupancyState.VACANT, str(after.state)), []))
 
 
-class OccupancyEvent(AspEntity[OccupancyCoordinator], EventEntity):
+class OccupancyEvent(AspHomeOccupancyEntity, EventEntity):
     """Fires once for each occupancy transition the coordinator observes."""
 
     _attr_event_types = EVENT_TYPES
@@ -62,18 +62,9 @@ class OccupancyEvent(AspEntity[OccupancyCoordinator], EventEntity):
         # None in the data is a home read but never moved into (vacant), unlike no entry.
         self._read = home_id in coordinator.data
 
-    @property
-    def available(self) -> bool:
-        """Return False once the home is gone."""
-        return super().available and self.device_key in self.coordinator.data
-
-    def state_inputs(self) -> object:
-        """Return the home's occupancy."""
-        return self.coordinator.data.get(self.device_key)
-
     @callback
     def _handle_coordinator_update(self) -> None:
-        current = self.coordinator.data.get(self.device_key)
+        current = self.occupancy
         before, self._last = self._last, current
         was_read, self._read = self._read, self.device_key in self.coordinator.data
         if was_read and current is not None:

@@ -26,6 +26,7 @@ from .data import AspConfigEntry
 from .entity import (
     AspEndpointEntity,
     AspEntity,
+    AspHomeOccupancyEntity,
     async_add_endpoint_entities,
     async_add_entities_for_new_keys,
 )
@@ -98,7 +99,7 @@ class CommunitySensor(AspEntity[OccupancyCoordinator], SensorEntity):
 # --- Home occupancy --------------------------------------------------------------------
 
 
-class OccupancySensor(AspEntity[OccupancyCoordinator], SensorEntity):
+class OccupancySensor(AspHomeOccupancyEntity, SensorEntity):
     """A home's occupancy state."""
 
     _attr_device_class = SensorDeviceClass.ENUM
@@ -112,17 +113,8 @@ class OccupancySensor(AspEntity[OccupancyCoordinator], SensorEntity):
     @property
     def extra_state_attributes(self) -> dict[str, str | None]:
         """Return the occupancy ID (it changes with each move-in)."""
-        occupancy = self.coordinator.data.get(self.device_key)
+        occupancy = self.occupancy
         return {"occupancy_id": occupancy.occupancy_id if occupancy else None}
-
-    @property
-    def available(self) -> bool:
-        """Return False once the home is gone."""
-        return super().available and self.device_key in self.coordinator.data
-
-    def state_inputs(self) -> object:
-        """Return the home's occupancy."""
-        return self.coordinator.data.get(self.device_key)
 
     @property
     def native_value(self) -> str | None:
