@@ -155,7 +155,11 @@ def notes(results: list[SizeResult]) -> list[str]:
             found.append(
                 f"{where}: the garbage collector paused the loop up to {gc_pause * 1000:.0f} ms"
                 " (a full collection walks every object of the interpreter, Home Assistant's"
-                " too; the stall columns count it apart)"
+                " too; the stall columns count it apart). A full collection took"
+                f" {s.full_gc_before[0] * 1000:.0f} ms over {s.full_gc_before[1]:,} objects"
+                " before the entry was added (Home Assistant and this benchmark alone), and"
+                f" {s.full_gc_after[0] * 1000:.0f} ms over {s.full_gc_after[1]:,} with every"
+                " entity loaded"
             )
     return found
 
