@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import abstractmethod
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -411,6 +412,22 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         self._page_hints = PageHints()
         # The listing's pages as last received: those that come back the same are reused.
         self._page_memo: PageMemo[Endpoint] = PageMemo()
+        self._offline: tuple[EndpointData | None, Counter[str]] = (None, Counter())
+
+    def offline_by_unit(self) -> Counter[str]:
+        """Return how many visible endpoints of each unit are offline.
+
+        Counted once per refresh, whatever the number of community sensors that ask.
+        """
+        data = self.data
+        if self._offline[0] is not data:
+            counts = Counter(
+                endpoint.unit_id
+                for endpoint in data.visible.values()
+                if endpoint.unit_id and endpoint.reachable is False
+            )
+            self._offline = (data, counts)
+        return self._offline[1]
 
     @callback
     def async_privacy_changed(self) -> None:

@@ -30,9 +30,10 @@ from .data import AspConfigEntry
 # Kept free for what appears later (a new home's entities), which device entities may
 # not take.
 HEADROOM = 100
-# What the sensor, binary_sensor and event platforms make per community (its four counts)
+# What the sensor, binary_sensor and event platforms make per community (its four counts
+# of homes and its count of offline devices)
 # and per home (occupancy, change pending, transition event, skills, automations).
-ENTITIES_PER_COMMUNITY = 4
+ENTITIES_PER_COMMUNITY = 5
 ENTITIES_PER_HOME = 5
 
 ISSUE = "entity_limit"

@@ -96,6 +96,38 @@ class CommunitySensor(AspEntity[OccupancyCoordinator], SensorEntity):
         return sum(1 for home in homes if self.coordinator.state_of(home.id) == wanted)
 
 
+class CommunityOfflineDevicesSensor(AspEntity[EndpointCoordinator], SensorEntity):
+    """How many devices of a community's homes are offline.
+
+    A large estate cannot enable every device's connectivity sensor (Home Assistant's
+    entity limit per entry); this count covers every home whatever the budget left.
+    Devices of occupied or linked homes are hidden by Amazon and not counted.
+    """
+
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _attr_translation_key = "offline_devices"
+
+    def __init__(self, coordinator: EndpointCoordinator, community_id: str) -> None:
+        """Create the sensor for one community."""
+        super().__init__(coordinator, community_id, "offline_devices")
+
+    @property
+    def available(self) -> bool:
+        """Return False once the community is gone."""
+        return super().available and self.device_key in self.coordinator.inventory.data.communities
+
+    def state_inputs(self) -> object:
+        """Return the count."""
+        return self.native_value
+
+    @property
+    def native_value(self) -> int:
+        """Return the count."""
+        offline = self.coordinator.offline_by_unit()
+        homes = self.coordinator.inventory.data.homes_of(self.device_key)
+        return sum(offline[home.id] for home in homes)
+
+
 # --- Home occupancy --------------------------------------------------------------------
 
 
@@ -264,8 +296,11 @@ async def async_setup_entry(
         runtime.inventory,
         lambda: runtime.inventory.data.communities,
         lambda community_id: [
-            CommunitySensor(occupancy, community_id, description)
-            for description in COMMUNITY_SENSORS
+            *(
+                CommunitySensor(occupancy, community_id, description)
+                for description in COMMUNITY_SENSORS
+            ),
+            CommunityOfflineDevicesSensor(runtime.endpoints, community_id),
         ],
         async_add_entities,
     )

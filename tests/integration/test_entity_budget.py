@@ -23,7 +23,7 @@ HA_MAXIMUM = "Reached the maximum"
 HEADROOM = 2
 # Entities per community (4 counts) and per home (occupancy, change pending, transition
 # event, skills, automations), as the simulator's estate shows them.
-HOME_LEVEL_PER_COMMUNITY = 4
+HOME_LEVEL_PER_COMMUNITY = 5
 HOME_LEVEL_PER_HOME = 5
 
 type Registered = dict[tuple[str, str], er.RegistryEntry]

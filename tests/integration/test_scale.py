@@ -146,6 +146,15 @@ async def test_one_device_offline_writes_only_its_entities(
 ) -> None:
     coordinator = loaded_entry.runtime_data.endpoints
     key, endpoint = next((k, e) for k, e in coordinator.data.visible.items() if e.reachable is True)
+    assert endpoint.unit_id is not None
+    community_id = loaded_entry.runtime_data.inventory.data.homes[
+        endpoint.unit_id
+    ].home_community_id
+    offline_sensor = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{community_id}_offline_devices"
+    )
+    assert offline_sensor is not None
+    offline_before = int(hass.states.get(offline_sensor).state)  # type: ignore[union-attr]
     await admin(hass, simulator, "PUT", f"/endpoints/{endpoint.id}/connectivity", {"online": False})
     writes = Writes(hass)
     registry = dr.async_get(hass)
@@ -156,7 +165,11 @@ async def test_one_device_offline_writes_only_its_entities(
         await hass.async_block_till_done()
     assert coordinator.data.visible[key].reachable is False
     assert writes.entity_ids
-    assert set(writes.entity_ids) <= _entities_of_devices(hass, loaded_entry, {key})
+    # Its own entities, and its community's count of offline devices: nothing else.
+    allowed = _entities_of_devices(hass, loaded_entry, {key}) | {offline_sensor}
+    assert set(writes.entity_ids) <= allowed
+    assert offline_sensor in writes.entity_ids
+    assert int(hass.states.get(offline_sensor).state) == offline_before + 1  # type: ignore[union-attr]
     assert get_or_create.call_count <= 1, "one device looked at, not every device"
 
 
@@ -207,7 +220,7 @@ async def test_entities_are_added_in_batches_each_in_its_own_callback(
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         await hass.async_block_till_done()
     assert len(batches) > 10
-    assert max(batches) <= 3 * 3, "three devices of three entities at most"
+    assert max(batches) <= 3 * 5, "three devices of five entities (a community's) at most"
     registered = er.async_entries_for_config_entry(er.async_get(hass), config_entry.entry_id)
     assert len(registered) == sum(batches)
     homes = config_entry.runtime_data.inventory.data.homes

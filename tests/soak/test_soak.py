@@ -165,6 +165,8 @@ def _expected_unavailable(entry: AspConfigEntry, unique_id: str) -> bool:
             return not inventory.last_update_success
         return not occupancy.last_update_success or home_id not in occupancy.data
     for community_id in inventory.data.communities:
+        if unique_id == f"{community_id}_offline_devices":
+            return not endpoints.last_update_success
         if unique_id.startswith(f"{community_id}_"):
             return not occupancy.last_update_success
     key = next((k for k in endpoints.data.hidden if unique_id.startswith(f"{k}_")), None)
