@@ -412,21 +412,30 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         self._page_hints = PageHints()
         # The listing's pages as last received: those that come back the same are reused.
         self._page_memo: PageMemo[Endpoint] = PageMemo()
+        # Offline counts per unit for one refresh's data, and each endpoint's verdict kept
+        # while the endpoint object stays the same (an unchanged endpoint does).
         self._offline: tuple[EndpointData | None, Counter[str]] = (None, Counter())
+        self._offline_verdicts: dict[str, tuple[Endpoint, bool]] = {}
 
     def offline_by_unit(self) -> Counter[str]:
         """Return how many visible endpoints of each unit are offline.
 
-        Counted once per refresh, whatever the number of community sensors that ask.
+        Counted once per refresh, whatever the number of community sensors that ask, and
+        only the endpoints that changed are looked at again.
         """
         data = self.data
         if self._offline[0] is not data:
-            counts = Counter(
-                endpoint.unit_id
-                for endpoint in data.visible.values()
-                if endpoint.unit_id and endpoint.reachable is False
-            )
-            self._offline = (data, counts)
+            before = self._offline_verdicts
+            verdicts: dict[str, tuple[Endpoint, bool]] = {}
+            counts: Counter[str] = Counter()
+            for key, endpoint in data.visible.items():
+                verdict = before.get(key)
+                if verdict is None or verdict[0] is not endpoint:
+                    verdict = (endpoint, endpoint.reachable is False)
+                verdicts[key] = verdict
+                if verdict[1] and endpoint.unit_id:
+                    counts[endpoint.unit_id] += 1
+            self._offline, self._offline_verdicts = (data, counts), verdicts
         return self._offline[1]
 
     @callback
