@@ -208,8 +208,23 @@ def async_add_entities_for_new_keys(
             coordinator.hass, add_in_batches(new), f"{DOMAIN} add entities", eager_start=False
         )
 
-    add_new()
     entry.async_on_unload(coordinator.async_add_listener(add_new))
+    if entry.state is not ConfigEntryState.SETUP_IN_PROGRESS:
+        add_new()
+        return
+    # Setting up: judging thousands of devices takes a while, and every platform's setup
+    # runs in the entry's one setup step; each platform's first look gets its own callback.
+    budget.async_adding()
+
+    async def first_look() -> None:
+        try:
+            add_new()
+        finally:
+            budget.async_added()
+
+    entry.async_create_task(
+        coordinator.hass, first_look(), f"{DOMAIN} first entities", eager_start=False
+    )
 
 
 def async_add_endpoint_entities(
