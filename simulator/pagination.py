@@ -9,8 +9,10 @@ import base64
 import hashlib
 import hmac
 import json
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 
 from .errors import bad_request
 
@@ -102,18 +104,25 @@ class Paginator:
         token: str | None,
         max_results: int,
         ordered: bool = False,
+        where: Callable[[T], bool] | None = None,
     ) -> tuple[list[T], str | None]:
         """Return one page of items (by sequence number) and the token for the next.
 
         With ordered=True the items already come in sequence order (dicts the state only
         appends to) and are consumed lazily: a page costs what it shows, not the listing.
+        An ordered list is entered where the token left off (a binary search), so a late
+        page of a large listing does not walk the ones before it. `where` filters items.
         """
         after = self.decode(scope, token) if token else 0
-        source = items if ordered else sorted(items, key=seq_of)
+        source: Iterable[T]
+        if ordered and isinstance(items, list):
+            source = islice(items, bisect_right(items, after, key=seq_of), None)
+        else:
+            source = items if ordered else sorted(items, key=seq_of)
         page: list[T] = []
         more = False
         for item in source:
-            if seq_of(item) <= after:
+            if seq_of(item) <= after or (where is not None and not where(item)):
                 continue
             if len(page) == max_results:
                 more = True

@@ -79,23 +79,19 @@ async def list_endpoints(request: web.Request) -> web.Response:
     )
     state = sim.state
     private = state.private_units()
-    matches = (
-        e
-        for e in state.endpoints.values()  # appended in sequence order
-        if e.unit_id not in private and all(p(e) for p in predicates)
-    )
     scope = "endpoints:" + "&".join(
         f"{k}={request.query[k]}"
         for k in sorted({*PRIMARY_FILTERS, MAC_FILTER, REACHABILITY_FILTER})
         if k in request.query
     )
     page, token = sim.paginator.page(
-        matches,
+        list(state.endpoints.values()),  # appended in sequence order
         lambda e: e.seq,
         scope=scope,
         token=optional_query(request, "nextToken"),
         max_results=max_results,
         ordered=True,
+        where=lambda e: e.unit_id not in private and all(p(e) for p in predicates),
     )
     body: JsonObject = {"results": [endpoint_json(sim, e, expand) for e in page]}
     if token:
@@ -171,15 +167,15 @@ async def query_endpoints(request: web.Request) -> web.Response:
         raise bad_request("nextToken must be a string.", kind="INVALID_NEXT_TOKEN")
     state = sim.state
     private = state.private_units()
-    matches = (e for e in state.endpoints.values() if e.unit_id not in private and predicate(e))
     fingerprint = hashlib.sha256(json.dumps(query, sort_keys=True).encode()).hexdigest()[:16]
     page, next_token = sim.paginator.page(
-        matches,
+        list(state.endpoints.values()),  # appended in sequence order
         lambda e: e.seq,
         scope=f"endpointQuery:{fingerprint}",
         token=token,
         max_results=max_results,
         ordered=True,
+        where=lambda e: e.unit_id not in private and predicate(e),
     )
     result: JsonObject = {"results": [endpoint_json(sim, e, expand) for e in page]}
     if next_token:

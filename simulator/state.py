@@ -274,5 +274,19 @@ class SimState:
         return not self.unit_is_private(endpoint.unit_id)
 
     def private_units(self) -> set[str]:
-        """Return the homes whose resources the enterprise can't reach (for listings)."""
-        return {h.id for h in self.homes.values() if self.home_state(h) is not Occ.VACANT}
+        """Return the homes whose resources the enterprise can't reach (for listings).
+
+        Every listing request asks, so it reads the clock once and each home's latest
+        occupancy directly (per home through `home_state`, it cost a large estate's
+        endpoint page more than the page itself).
+        """
+        now = self.now()
+        occupancies = self.occupancies
+        private: set[str] = set()
+        for home in self.homes.values():
+            if home.occupancy_ids:
+                latest = occupancies[home.occupancy_ids[-1]]
+                latest.settle(now)
+                if latest.state is not Occ.VACANT:
+                    private.add(home.id)
+        return private
