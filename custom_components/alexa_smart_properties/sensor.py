@@ -61,11 +61,27 @@ COMMUNITY_SENSORS = (
 )
 
 
-class CommunitySensor(AspEntity[OccupancyCoordinator], SensorEntity):
+class CommunityCountSensor[C: OccupancyCoordinator | EndpointCoordinator](
+    AspEntity[C], SensorEntity
+):
+    """A count over a community's homes; unavailable once the community is gone."""
+
+    _attr_state_class = SensorStateClass.MEASUREMENT
+
+    @property
+    def available(self) -> bool:
+        """Return False once the community is gone."""
+        return super().available and self.device_key in self.coordinator.inventory.data.communities
+
+    def state_inputs(self) -> object:
+        """Return the count."""
+        return self.native_value
+
+
+class CommunitySensor(CommunityCountSensor[OccupancyCoordinator]):
     """How many homes of a community are in a state."""
 
     entity_description: CommunitySensorDescription
-    _attr_state_class = SensorStateClass.MEASUREMENT
 
     def __init__(
         self,
@@ -78,15 +94,6 @@ class CommunitySensor(AspEntity[OccupancyCoordinator], SensorEntity):
         self.entity_description = description
 
     @property
-    def available(self) -> bool:
-        """Return False once the community is gone."""
-        return super().available and self.device_key in self.coordinator.inventory.data.communities
-
-    def state_inputs(self) -> object:
-        """Return the count."""
-        return self.native_value
-
-    @property
     def native_value(self) -> int:
         """Return the count."""
         homes = self.coordinator.inventory.data.homes_of(self.device_key)
@@ -96,7 +103,7 @@ class CommunitySensor(AspEntity[OccupancyCoordinator], SensorEntity):
         return sum(1 for home in homes if self.coordinator.state_of(home.id) == wanted)
 
 
-class CommunityOfflineDevicesSensor(AspEntity[EndpointCoordinator], SensorEntity):
+class CommunityOfflineDevicesSensor(CommunityCountSensor[EndpointCoordinator]):
     """How many devices of a community's homes are offline.
 
     A large estate cannot enable every device's connectivity sensor (Home Assistant's
@@ -104,21 +111,11 @@ class CommunityOfflineDevicesSensor(AspEntity[EndpointCoordinator], SensorEntity
     Devices of occupied or linked homes are hidden by Amazon and not counted.
     """
 
-    _attr_state_class = SensorStateClass.MEASUREMENT
     _attr_translation_key = "offline_devices"
 
     def __init__(self, coordinator: EndpointCoordinator, community_id: str) -> None:
         """Create the sensor for one community."""
         super().__init__(coordinator, community_id, "offline_devices")
-
-    @property
-    def available(self) -> bool:
-        """Return False once the community is gone."""
-        return super().available and self.device_key in self.coordinator.inventory.data.communities
-
-    def state_inputs(self) -> object:
-        """Return the count."""
-        return self.native_value
 
     @property
     def native_value(self) -> int:
