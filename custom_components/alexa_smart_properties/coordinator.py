@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from abc import abstractmethod
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -391,6 +391,31 @@ def _same_endpoints(mine: dict[str, Endpoint], theirs: dict[str, Endpoint]) -> b
     return True
 
 
+class EndpointVerdicts[V]:
+    """A judgement of each endpoint, kept while the endpoint object stays the same.
+
+    An unchanged endpoint is the same object from one refresh to the next, so a refresh
+    that changed one device judges one device again. Vanished endpoints are forgotten.
+    """
+
+    def __init__(self, judge: Callable[[Endpoint], V]) -> None:
+        """Keep the judgement to apply."""
+        self._judge = judge
+        self._kept: dict[str, tuple[Endpoint, V]] = {}
+
+    def judge(self, endpoints: Mapping[str, Endpoint]) -> list[tuple[str, Endpoint, V]]:
+        """Return each endpoint (by key) with its verdict, judging only new objects."""
+        before = self._kept
+        kept: dict[str, tuple[Endpoint, V]] = {}
+        for key, endpoint in endpoints.items():
+            verdict = before.get(key)
+            if verdict is None or verdict[0] is not endpoint:
+                verdict = (endpoint, self._judge(endpoint))
+            kept[key] = verdict
+        self._kept = kept
+        return [(key, endpoint, verdict) for key, (endpoint, verdict) in kept.items()]
+
+
 class EndpointCoordinator(AspCoordinator[EndpointData]):
     """All endpoints of the account with their features inline: ceil(E/50) requests."""
 
@@ -412,10 +437,9 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         self._page_hints = PageHints()
         # The listing's pages as last received: those that come back the same are reused.
         self._page_memo: PageMemo[Endpoint] = PageMemo()
-        # Offline counts per unit for one refresh's data, and each endpoint's verdict kept
-        # while the endpoint object stays the same (an unchanged endpoint does).
+        # Offline counts per unit for one refresh's data.
         self._offline: tuple[EndpointData | None, Counter[str]] = (None, Counter())
-        self._offline_verdicts: dict[str, tuple[Endpoint, bool]] = {}
+        self._offline_verdicts = EndpointVerdicts(lambda endpoint: endpoint.reachable is False)
 
     def offline_by_unit(self) -> Counter[str]:
         """Return how many visible endpoints of each unit are offline.
@@ -425,17 +449,12 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         """
         data = self.data
         if self._offline[0] is not data:
-            before = self._offline_verdicts
-            verdicts: dict[str, tuple[Endpoint, bool]] = {}
-            counts: Counter[str] = Counter()
-            for key, endpoint in data.visible.items():
-                verdict = before.get(key)
-                if verdict is None or verdict[0] is not endpoint:
-                    verdict = (endpoint, endpoint.reachable is False)
-                verdicts[key] = verdict
-                if verdict[1] and endpoint.unit_id:
-                    counts[endpoint.unit_id] += 1
-            self._offline, self._offline_verdicts = (data, counts), verdicts
+            counts: Counter[str] = Counter(
+                endpoint.unit_id
+                for _, endpoint, offline in self._offline_verdicts.judge(data.visible)
+                if offline and endpoint.unit_id
+            )
+            self._offline = (data, counts)
         return self._offline[1]
 
     @callback

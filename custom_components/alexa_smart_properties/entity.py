@@ -17,7 +17,12 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .api import AspClient, AspError, AspValidationError
 from .api.models import Endpoint, HomeOccupancy
 from .const import DOMAIN, LOGGER
-from .coordinator import AspCoordinator, EndpointCoordinator, OccupancyCoordinator
+from .coordinator import (
+    AspCoordinator,
+    EndpointCoordinator,
+    EndpointVerdicts,
+    OccupancyCoordinator,
+)
 from .data import AspConfigEntry
 
 
@@ -235,19 +240,10 @@ def async_add_endpoint_entities(
 ) -> None:
     """Add entities for every visible endpoint `predicate` accepts, now and later."""
     endpoints = entry.runtime_data.endpoints
-    # The verdict on each endpoint, kept while the endpoint object stays the same (an
-    # unchanged endpoint does): a refresh that changed one device judges one device.
-    verdicts: dict[str, tuple[Endpoint, bool]] = {}
+    verdicts = EndpointVerdicts(predicate)
 
     def accepted_keys() -> list[str]:
-        keys: list[str] = []
-        for key, endpoint in endpoints.data.visible.items():
-            verdict = verdicts.get(key)
-            if verdict is None or verdict[0] is not endpoint:
-                verdict = verdicts[key] = (endpoint, predicate(endpoint))
-            if verdict[1]:
-                keys.append(key)
-        return keys
+        return [key for key, _, accepted in verdicts.judge(endpoints.data.visible) if accepted]
 
     async_add_entities_for_new_keys(
         entry,
