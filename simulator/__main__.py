@@ -12,6 +12,7 @@ from aiohttp import web
 from .app import build_app, simulator_of
 from .core import SimulatorConfig
 from .faults import FaultSettings
+from .readings import READING_NAMES, readings_named
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -52,6 +53,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--fault-path", help="regex: only matching paths get rate-based faults")
     add("--fault-seed", type=int, default=0, help="seed for rate-based faults")
     add("--faults-on-lwa", action="store_true", help="rate-based faults hit /auth/o2/token too")
+    add(
+        "--reading",
+        action="append",
+        choices=sorted(READING_NAMES),
+        default=[],
+        help="play an alternative reading of the API pages (repeatable; docs/contract.md)",
+    )
     add("--json", action="store_true", help="print the connection details as one JSON line")
     return parser.parse_args(argv)
 
@@ -74,6 +82,7 @@ def config_from_args(args: argparse.Namespace) -> SimulatorConfig:
         batch_limit=args.batch_limit,
         state_file=args.state_file,
         request_log_size=args.request_log_size,
+        readings=readings_named(args.reading),
         faults=FaultSettings(
             latency_ms=args.latency_ms,
             latency_jitter_ms=args.latency_jitter_ms,

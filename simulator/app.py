@@ -13,6 +13,7 @@ from . import (
     admin,
     lwa,
     persistence,
+    readings,
     routes_automations,
     routes_endpoints,
     routes_features,
@@ -173,6 +174,12 @@ async def authenticate(request: web.Request, handler: Handler) -> web.StreamResp
     return await handler(request)
 
 
+@web.middleware
+async def play_readings(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Outermost, when an alternative reading is played: reshape what the routes answered."""
+    return await readings.reshape(get_sim(request).readings, request, handler)
+
+
 async def _save(request: web.Request) -> web.Response:
     saver = request.app.get(persistence.SAVER_KEY)
     if saver is None:
@@ -207,7 +214,8 @@ def build_app(
             spare_devices=config.spare_devices,
         )
     admin.apply_fault_settings(sim, asdict(config.faults))
-    app = web.Application(middlewares=[observe, inject_faults, authenticate])
+    outermost = [play_readings] if config.readings.reshapes else []
+    app = web.Application(middlewares=[*outermost, observe, inject_faults, authenticate])
     app[SIMULATOR_KEY] = sim
     app[LWA_KEY] = sim.lwa
     for module in (

@@ -10,6 +10,7 @@ from .clock import Clock, SystemClock
 from .faults import FaultInjector, FaultSettings
 from .lwa import REFRESH_PREFIX, LwaClient, LwaService, LwaSettings
 from .pagination import Paginator
+from .readings import Readings
 from .state import SimState, Timing
 from .stats import RequestStats
 
@@ -34,6 +35,7 @@ class SimulatorConfig:
     state_file: Path | None = None
     request_log_size: int = 1000
     faults: FaultSettings = field(default_factory=FaultSettings)
+    readings: Readings = field(default_factory=Readings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Simulator:
     def __init__(self, config: SimulatorConfig, clock: Clock | None = None) -> None:
         """Create an empty simulator; seed() or load() fills it."""
         self.config = config
+        self.readings = config.readings
         self.clock: Clock = clock or SystemClock()
         timing = Timing(config.occupancy_delay, config.skill_enable_delay, config.reboot_delay)
         self.state = SimState(seed=config.seed, clock=self.clock, timing=timing)
@@ -77,6 +80,14 @@ class Simulator:
         self.client_secret = "sim.cs." + _derive(config.seed, "secret", 48)
         self.initial_refresh_token = REFRESH_PREFIX + _derive(config.seed, "refresh", 64)
         self._handed_out: str | None = None
+
+    def hides_unit_resources(self, unit_id: str | None) -> bool:
+        """Tell whether skills and automations of a unit are refused as private.
+
+        The privacy rule hides an occupied or linked home's resources; whether that covers
+        skills and automations is one of the readings (docs/contract.md).
+        """
+        return not self.readings.private_home_writes and self.state.unit_is_private(unit_id)
 
     def install_client(self) -> None:
         """Register the seeded client and its first grant (fresh state only)."""

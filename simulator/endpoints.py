@@ -67,12 +67,16 @@ def endpoint_json(sim: Simulator, endpoint: Endpoint, expand: Expand) -> JsonObj
             },
             "operations": render_operations(endpoint),
         }
+    # A feature's properties come when it is named; `all` alone gives its name and path
+    # (Amazon's reading, docs/contract.md "expand"), unless the other reading is played.
+    all_features = expand.all and sim.readings.expand_all_features
     body["features"] = [
         render_feature(
             endpoint,
             feature,
             now,
-            expanded=(expand.all and feature in EXPANDABLE_FEATURES) or feature in expand.features,
+            expanded=(all_features and feature in EXPANDABLE_FEATURES)
+            or feature in expand.features,
         )
         for feature in kind.features
     ]

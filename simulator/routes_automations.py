@@ -142,7 +142,7 @@ def _automation(sim: Simulator, automation_id: str) -> Automation:
     automation = sim.state.automations.get(automation_id)
     if automation is None:
         raise not_found("The automation wasn't found.")
-    if sim.state.unit_is_private(automation.unit_id):
+    if sim.hides_unit_resources(automation.unit_id):
         raise forbidden("The automation's unit is an occupied or linked home.")
     return automation
 
@@ -195,7 +195,7 @@ async def create_automation(request: web.Request) -> web.Response:
     template = _template(sim, str(template_id))
     if not state.is_known_unit(unit_id):
         raise not_found("The unit wasn't found.")
-    if state.unit_is_private(unit_id):
+    if sim.hides_unit_resources(unit_id):
         raise forbidden("The unit is an occupied or linked home.")
     data, resolved = _resolve_for_unit(sim, template, unit_id, spec.get("data"), None)
     automation = Automation(
@@ -238,7 +238,7 @@ async def list_automations(request: web.Request) -> web.Response:
     state = sim.state
     if not state.is_known_unit(unit_id):
         raise not_found("The unit wasn't found.")
-    visible = not state.unit_is_private(unit_id)
+    visible = not sim.hides_unit_resources(unit_id)
     matches = [
         a
         for a in state.automations.values()

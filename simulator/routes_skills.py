@@ -60,7 +60,7 @@ def _unit(sim: Simulator, unit_id: str | None, *, unknown_status: int = 404) -> 
     assert unit_id is not None
     if not sim.state.is_known_unit(unit_id):
         raise ApiError(unknown_status, "The requested unit wasn't found.")
-    if sim.state.unit_is_private(unit_id):
+    if sim.hides_unit_resources(unit_id):
         raise forbidden("The unit is an occupied or linked home.")
     return unit_id
 

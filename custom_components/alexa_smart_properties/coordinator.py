@@ -28,9 +28,9 @@ from .api import (
     PageMemo,
 )
 from .api.models import (
+    EXPAND_WITH_STATE,
     Automation,
     Endpoint,
-    ExpandValue,
     Home,
     HomeCommunity,
     HomeOccupancy,
@@ -476,7 +476,7 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         current = self.data.get(key)
         if current is None:
             return
-        endpoint = await self.client.get_endpoint(current.id, expand=[ExpandValue.ALL])
+        endpoint = await self.client.get_endpoint(current.id, expand=EXPAND_WITH_STATE)
         visible = {**self.data.visible, key: endpoint}
         self.data = EndpointData(visible=visible, hidden=self.data.hidden)
         self.async_update_listeners()

@@ -45,7 +45,21 @@ async def test_list_all_endpoints_in_ceil_e_over_50_requests(
     endpoints = await client.list_all_endpoints()
     assert [e.id for e in endpoints] == ids
     assert len(fake.requests) == math.ceil(120 / 50)
-    base = [("owner", "~caller"), ("expand", "all"), ("maxResults", "50")]
+    # Amazon's clients name each feature whose properties they want (amazon-clients-facts).
+    named = [
+        ("expand", f"feature:{name}")
+        for name in (
+            "brightness",
+            "color",
+            "colorTemperature",
+            "connectivity",
+            "power",
+            "speaker",
+            "temperatureSensor",
+            "thermostat",
+        )
+    ]
+    base = [("owner", "~caller"), ("expand", "all"), *named, ("maxResults", "50")]
     assert [c.query for c in fake.requests] == [
         base,
         [*base, ("nextToken", "t1")],

@@ -110,7 +110,7 @@ async def test_do_not_disturb(client: AspClient, fake: FakeAsp) -> None:
     await client.set_do_not_disturb(EP, False)
     assert [(c.method, c.path, c.json) for c in fake.requests] == [
         ("GET", path, None),
-        ("PUT", path, {"value": False}),
+        ("PUT", path, False),  # the bare value, as Amazon's clients send it
     ]
 
 
@@ -130,4 +130,4 @@ async def test_generic_setting(client: AspClient, fake: FakeAsp) -> None:
     fake.reply("PUT", path, 204)
     assert await client.get_setting(EP, "System.locales") == {"other": 1}
     await client.set_setting(EP, "System.locales", ["en-US"])
-    assert fake.requests[1].json == {"value": ["en-US"]}
+    assert fake.requests[1].json == ["en-US"]

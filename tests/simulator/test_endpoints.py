@@ -32,9 +32,27 @@ async def test_list_by_owner_pages_through_everything_visible(api: Api, sim: Sim
     assert set(results[0]) == {"id", "friendlyName"}  # nothing expanded
 
 
-async def test_expand_all_returns_features_inline(api: Api, sim: Simulator) -> None:
+async def test_expand_all_gives_attributes_and_feature_names_only(api: Api, sim: Simulator) -> None:
+    # Amazon's collection: "expand=all" is "Identifiers with Details"; a feature's
+    # properties come only when it is named (amazon-clients-facts.md).
     reply = await api.get(
         "/v2/endpoints", params={"owner": "~caller", "expand": "all", "maxResults": "50"}
+    )
+    assert reply.status == 200
+    for endpoint in reply.json["results"]:
+        for feature in endpoint["features"]:
+            assert set(feature) == {"name", "path"}
+
+
+async def test_named_features_come_inline_with_all(api: Api, sim: Simulator) -> None:
+    reply = await api.get(
+        "/v2/endpoints",
+        params=[
+            ("owner", "~caller"),
+            ("expand", "all"),
+            ("expand", "feature:connectivity"),
+            ("maxResults", "50"),
+        ],
     )
     assert reply.status == 200
     assert len(reply.json["results"]) == min(50, len(_visible(sim)))
@@ -60,6 +78,9 @@ async def test_expand_all_returns_features_inline(api: Api, sim: Simulator) -> N
     assert reachability["value"]["value"] in {"OK", "UNREACHABLE"}
     assert reachability["timeOfSample"].endswith("Z")
     assert connectivity["path"] == f"/v2/endpoints/{first['id']}/features/connectivity"
+    others = [f for f in first["features"] if f["name"] != "connectivity"]
+    assert others
+    assert all("properties" not in f for f in others)
 
 
 async def test_expand_one_feature(api: Api, sim: Simulator) -> None:
@@ -82,7 +103,10 @@ async def test_expand_one_feature(api: Api, sim: Simulator) -> None:
 async def test_offline_devices_show_unreachable(api: Api, sim: Simulator) -> None:
     endpoint = visible_endpoint(sim, feature="power")
     endpoint.online = False
-    reply = await api.get(f"/v2/endpoints/{endpoint.id}", params={"expand": "all"})
+    reply = await api.get(
+        f"/v2/endpoints/{endpoint.id}",
+        params=[("expand", "all"), ("expand", "feature:connectivity"), ("expand", "feature:power")],
+    )
     features = {f["name"]: f for f in reply.json["features"]}
     assert features["connectivity"]["properties"][0]["value"] == {"value": "UNREACHABLE"}
     power = features["power"]["properties"][0]
@@ -269,12 +293,14 @@ async def test_reassociation_gives_a_new_id_and_reboots(
     assert new_id != old_id
     assert reply.json == {"endpoint": {"id": new_id, "associatedUnits": [{"id": target.id}]}}
     assert (await api.get(f"/v2/endpoints/{old_id}")).status == 404
-    reply = await api.get(f"/v2/endpoints/{new_id}", params={"expand": "all"})
+    reply = await api.get(
+        f"/v2/endpoints/{new_id}", params=[("expand", "all"), ("expand", "feature:connectivity")]
+    )
     assert reply.json["associatedUnits"] == [{"id": target.id}]
     connectivity = next(f for f in reply.json["features"] if f["name"] == "connectivity")
     assert connectivity["properties"][0]["value"]["value"] == "UNREACHABLE"  # rebooting
     reply = await api.get(f"/v2/endpoints/{new_id}/settings/Alexa.DoNotDisturb.doNotDisturb")
-    assert reply.json == {"value": False}  # settings cleared
+    assert reply.json is False  # settings cleared
     clock.advance(sim.state.timing.reboot_delay)
     reply = await api.get(f"/v2/endpoints/{new_id}/features/connectivity")
     assert reply.json["properties"][0]["value"]["value"] == "OK"

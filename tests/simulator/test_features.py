@@ -168,13 +168,27 @@ async def test_writes_need_the_device_online(api: Api, anon: Api, sim: Simulator
 async def test_do_not_disturb(api: Api, sim: Simulator) -> None:
     echo = visible_endpoint(sim, feature="speaker")
     path = f"/v2/endpoints/{echo.id}/settings/{DND}"
-    assert (await api.get(path)).json == {"value": False}
-    reply = await api.put(path, {"value": True})
+    assert (await api.get(path)).json is False
+    reply = await api.put(path, raw_body=b"true", headers={"Content-Type": "application/json"})
     assert (reply.status, reply.body) == (204, b"")
-    assert (await api.get(path)).json == {"value": True}
-    for body in ({"value": "yes"}, {}, {"value": 1}):
+    assert (await api.get(path)).json is True
+    # An object around the value is malformed, as is any other type (Amazon's clients
+    # send the bare value).
+    for body in ({"value": False}, {}, "yes", 1):
         assert (await api.put(path, body)).status == 400
+    assert (await api.get(path)).json is True
     plug = visible_endpoint(sim, feature="power")
     assert (await api.get(f"/v2/endpoints/{plug.id}/settings/{DND}")).status == 404
     assert (await api.get(f"/v2/endpoints/{echo.id}/settings/Alexa.Other")).status == 404
-    assert (await api.put(f"/v2/endpoints/{plug.id}/settings/{DND}", {"value": True})).status == 404
+    assert (await api.put(f"/v2/endpoints/{plug.id}/settings/{DND}", True)).status == 404
+
+
+async def test_several_settings_by_keys(api: Api, sim: Simulator) -> None:
+    echo = visible_endpoint(sim, feature="speaker")
+    echo.settings["System.locales"] = ["en-US"]
+    base = f"/v2/endpoints/{echo.id}/settings"
+    reply = await api.get(base, params={"keys": f"{DND},System.locales"})
+    assert reply.status == 200
+    assert reply.json == {DND: False, "System.locales": ["en-US"]}
+    assert (await api.get(base, params={"keys": f"{DND},System.nope"})).status == 404
+    assert (await api.get(base)).status == 400

@@ -45,6 +45,7 @@ from .exceptions import (
     BatchItemError,
 )
 from .models import (
+    EXPAND_WITH_STATE,
     REACHABLE,
     AccountLinkRequest,
     AccountLinkRequestType,
@@ -99,6 +100,7 @@ from .retry import NO_RETRY, RetryPolicy
 __all__ = [
     "DEFAULT_UNIT",
     "DO_NOT_DISTURB_SETTING",
+    "EXPAND_WITH_STATE",
     "LATEST_OCCUPANCY",
     "LWA_AUTHORIZE_URL",
     "LWA_BASE_URL",

@@ -10,7 +10,13 @@ from . import validation
 from .const import DEFAULT_UNIT, ENDPOINT_QUERY_PAGE, ENDPOINTS_PAGE, OWNER_CALLER
 from .http import ApiCore, QueryParams, path
 from .models.common import JsonObject, next_token, req_list
-from .models.endpoints import Endpoint, EndpointAssociation, ExpandValue, QueryField
+from .models.endpoints import (
+    EXPAND_WITH_STATE,
+    Endpoint,
+    EndpointAssociation,
+    ExpandValue,
+    QueryField,
+)
 from .page_memo import PageMemo
 from .pagination import Page, PageFetcher, PageHints, collect_pages, paginate
 
@@ -105,7 +111,7 @@ class EndpointsApi(ApiCore):
     async def list_all_endpoints(
         self,
         *,
-        expand: Expand = (ExpandValue.ALL,),
+        expand: Expand = EXPAND_WITH_STATE,
         hints: PageHints | None = None,
         concurrency: int | asyncio.Semaphore = 1,
         previous: Mapping[str, Endpoint] | None = None,
@@ -113,7 +119,8 @@ class EndpointsApi(ApiCore):
     ) -> list[Endpoint]:
         """Return every endpoint of the account with features inline, in few requests.
 
-        `GET /v2/endpoints?owner=~caller&expand=all&maxResults=50`, paginated: E endpoints
+        `GET /v2/endpoints?owner=~caller&expand=all&expand=feature:connectivity&...
+        &maxResults=50` (every feature named, see `EXPAND_WITH_STATE`), paginated: E endpoints
         take ceil(E/50) requests (at least one), whatever the number of units. Pass the
         same `hints` on every call and a `concurrency` above 1 to request the pages the
         previous listing had all at once (see `collect_pages`): as long as the listing

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from . import validation
 from .const import DO_NOT_DISTURB_SETTING
-from .exceptions import AspInvalidResponseError
+from .exceptions import AspInvalidResponseError, AspValidationError
 from .http import ApiCore, path
 from .models.features import Feature, FeatureName
+from .models.settings import parse_settings, unwrap_setting
 
 _ENDPOINTS = "/v2/endpoints"
 
@@ -87,24 +89,40 @@ class FeaturesApi(ApiCore):
     async def get_setting(self, endpoint_id: str, key: str) -> Any:
         """Return a setting's value. `GET /v2/endpoints/{id}/settings/{key}`.
 
-        The body's `value` is returned when the body is an object with one; otherwise the
-        parsed body itself (the settings response shape is not documented).
+        The response shape is not documented: a bare JSON value, or an object whose
+        `value` is the setting (docs/contract.md, "settings"); both are read.
         """
         validation.endpoint_id(endpoint_id)
         validation.setting_key(key)
         response = await self._request("GET", _ENDPOINTS + path(endpoint_id, "settings", key))
-        data = response.data
-        if isinstance(data, dict) and "value" in data:
-            return data["value"]
-        return data
+        return unwrap_setting(response.data)
+
+    async def get_settings(self, endpoint_id: str, keys: Iterable[str]) -> dict[str, Any]:
+        """Return several settings at once, by key; keys the answer lacks are left out.
+
+        `GET /v2/endpoints/{id}/settings?keys=KeyA,KeyB` (the comma-separated form Amazon's
+        clients send). The answer's shape is not documented; see `parse_settings`.
+        """
+        validation.endpoint_id(endpoint_id)
+        wanted = [validation.setting_key(key) for key in keys]
+        if not wanted:
+            raise AspValidationError("keys: name at least one setting", field="keys")
+        response = await self._request(
+            "GET", _ENDPOINTS + path(endpoint_id, "settings"), params=[("keys", ",".join(wanted))]
+        )
+        return parse_settings(response.data, wanted)
 
     async def set_setting(self, endpoint_id: str, key: str, value: Any) -> None:
-        """Change a setting. `PUT /v2/endpoints/{id}/settings/{key}` with `{"value": ...}`."""
+        """Change a setting. `PUT /v2/endpoints/{id}/settings/{key}`.
+
+        The body is the bare JSON value (`true`, `["en-US"]`, `80`), as Amazon's Postman
+        collection and ASP CLI send it, not an object around it.
+        """
         validation.endpoint_id(endpoint_id)
         validation.setting_key(key)
-        await self._request(
-            "PUT", _ENDPOINTS + path(endpoint_id, "settings", key), body={"value": value}
-        )
+        if value is None:
+            raise AspValidationError("value: a setting needs a value", field="value")
+        await self._request("PUT", _ENDPOINTS + path(endpoint_id, "settings", key), body=value)
 
     async def get_do_not_disturb(self, endpoint_id: str) -> bool:
         """Return whether do-not-disturb is on (`Alexa.DoNotDisturb.doNotDisturb`)."""
@@ -116,5 +134,5 @@ class FeaturesApi(ApiCore):
     async def set_do_not_disturb(self, endpoint_id: str, enabled: bool) -> None:
         """Turn do-not-disturb on or off."""
         if not isinstance(enabled, bool):
-            raise validation.AspValidationError("enabled: must be a boolean", field="enabled")
+            raise AspValidationError("enabled: must be a boolean", field="enabled")
         await self.set_setting(endpoint_id, DO_NOT_DISTURB_SETTING, enabled)

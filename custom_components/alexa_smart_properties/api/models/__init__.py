@@ -13,6 +13,7 @@ from .automations import (
 )
 from .common import AccountLinkRequest, AccountLinkRequestType, NameType, NameValue, SkillStage
 from .endpoints import (
+    EXPAND_WITH_STATE,
     Connection,
     ConnectionType,
     DisplayCategories,
@@ -49,6 +50,7 @@ from .skills import (
 from .units import Unit
 
 __all__ = [
+    "EXPAND_WITH_STATE",
     "REACHABLE",
     "AccountLinkRequest",
     "AccountLinkRequestType",

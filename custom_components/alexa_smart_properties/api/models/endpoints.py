@@ -47,6 +47,15 @@ class ExpandValue(StrEnum):
     THERMOSTAT = "feature:thermostat"
 
 
+EXPAND_WITH_STATE: tuple[ExpandValue, ...] = (
+    ExpandValue.ALL,
+    *(value for value in ExpandValue if value is not ExpandValue.ALL),
+)
+"""`expand` for a read that shows devices: the attributes (`all`) and every feature's
+properties by name. Amazon's clients name a feature to get its properties: `all` alone may
+give each feature's name and path only (docs/contract.md, "expand")."""
+
+
 class QueryField(StrEnum):
     """Fields an endpoint query can match on."""
 
