@@ -49,7 +49,6 @@ from .data import AspConfigEntry
 
 # After this many refreshes in a row refused with 429, tell the user in a repair issue.
 THROTTLED_REFRESHES_FOR_ISSUE = 3
-HIDDEN_STATES = frozenset({OccupancyState.OCCUPIED, OccupancyState.LINKED})
 
 
 async def gather_bounded[K, V](
@@ -290,8 +289,15 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
         return occupancy.state if occupancy else OccupancyState.VACANT
 
     def hides_devices(self, unit_id: str | None) -> bool:
-        """Return True when the privacy rule hides the devices of this unit."""
-        return unit_id is not None and self.state_of(unit_id) in HIDDEN_STATES
+        """Return True when the privacy rule hides the devices of this unit.
+
+        Amazon shows a home's devices only while it is vacant: a state the client does not
+        know (a new one on Amazon's side) hides them too.
+        """
+        if unit_id is None:
+            return False
+        state = self.state_of(unit_id)
+        return state is not None and state != OccupancyState.VACANT
 
     def pending_homes(self) -> list[str]:
         """Return the homes whose occupancy change is still in progress."""

@@ -7,6 +7,9 @@ import pytest
 from custom_components.alexa_smart_properties.api import (
     AspClient,
     AspInvalidResponseError,
+    AspValidationError,
+    EndpointAssociation,
+    Feature,
     FeatureName,
     Temperature,
     TemperatureScale,
@@ -131,3 +134,73 @@ async def test_generic_setting(client: AspClient, fake: FakeAsp) -> None:
     assert await client.get_setting(EP, "System.locales") == {"other": 1}
     await client.set_setting(EP, "System.locales", ["en-US"])
     assert fake.requests[1].json == ["en-US"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["OK", {"value": "OK"}, {"value": {"value": "OK"}}],
+    ids=["bare", "wrapped", "wrapped-twice"],
+)
+def test_property_values_read_the_same_however_wrapped(value: object) -> None:
+    feature = Feature.from_api(
+        {"name": "connectivity", "properties": [{"name": "reachability", "value": value}]}
+    )
+    assert feature.reachable is True
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"Alexa.DoNotDisturb.doNotDisturb": True, "System.locales": ["en-US"]},
+        {"Alexa.DoNotDisturb.doNotDisturb": {"value": True}, "System.locales": ["en-US"]},
+        {
+            "settings": [
+                {"key": "Alexa.DoNotDisturb.doNotDisturb", "value": True},
+                {"key": "System.locales", "value": ["en-US"]},
+            ]
+        },
+        [
+            {"name": "Alexa.DoNotDisturb.doNotDisturb", "value": True},
+            {"name": "System.locales", "value": ["en-US"]},
+            {"name": "System.timeZone", "value": "Europe/Paris"},  # not asked for
+        ],
+    ],
+    ids=["keyed", "keyed-wrapped", "entries", "bare-entries"],
+)
+async def test_several_settings(client: AspClient, fake: FakeAsp, answer: object) -> None:
+    path = f"/v2/endpoints/{EP}/settings"
+    fake.reply("GET", path, json=answer)
+    keys = ["Alexa.DoNotDisturb.doNotDisturb", "System.locales"]
+    assert await client.get_settings(EP, keys) == {
+        "Alexa.DoNotDisturb.doNotDisturb": True,
+        "System.locales": ["en-US"],
+    }
+    assert fake.requests[0].query == [("keys", "Alexa.DoNotDisturb.doNotDisturb,System.locales")]
+
+
+async def test_several_settings_refuses_bad_keys_before_sending(
+    client: AspClient, fake: FakeAsp
+) -> None:
+    with pytest.raises(AspValidationError):
+        await client.get_settings(EP, [])
+    with pytest.raises(AspValidationError):
+        await client.get_settings(EP, ["a,b"])
+    with pytest.raises(AspValidationError):
+        await client.set_setting(EP, "System.locales", None)
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"endpoint": {"id": "amzn1.alexa.endpoint.2", "associatedUnits": [{"id": "u"}]}},
+        {"id": "amzn1.alexa.endpoint.2", "associatedUnits": [{"id": "u"}]},
+    ],
+    ids=["documented", "bare"],
+)
+def test_association_answer_with_or_without_wrapper(answer: object) -> None:
+    association = EndpointAssociation.from_api(answer)
+    assert (association.endpoint_id, association.associated_unit_ids) == (
+        "amzn1.alexa.endpoint.2",
+        ("u",),
+    )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from ..exceptions import AspInvalidResponseError
+
+_LOGGER = logging.getLogger(__name__)
 
 type JsonObject = Mapping[str, Any]
 
@@ -95,7 +98,20 @@ def parse_enum[E: StrEnum](enum: type[E], value: object) -> E | str:
     try:
         return enum(value)
     except ValueError:
+        _note_unknown(enum.__name__, value)
         return value
+
+
+_UNKNOWN_SEEN: set[tuple[str, str]] = set()
+_UNKNOWN_SEEN_MAX = 256
+
+
+def _note_unknown(kind: str, value: str) -> None:
+    """Log once per value that Amazon sent something this client does not know."""
+    if (kind, value) in _UNKNOWN_SEEN or len(_UNKNOWN_SEEN) >= _UNKNOWN_SEEN_MAX:
+        return
+    _UNKNOWN_SEEN.add((kind, value))
+    _LOGGER.debug("Unknown %s %r from the service: kept as it is, shown as unknown", kind, value)
 
 
 def opt_enum[E: StrEnum](enum: type[E], value: object) -> E | str | None:

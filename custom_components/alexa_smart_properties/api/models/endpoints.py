@@ -279,9 +279,13 @@ class EndpointAssociation:
 
     @classmethod
     def from_api(cls, data: object) -> EndpointAssociation:
-        """Parse `{"endpoint": {"id": ..., "associatedUnits": [{"id": ...}]}}`."""
+        """Parse `{"endpoint": {"id": ..., "associatedUnits": [{"id": ...}]}}` or its inside."""
         obj = as_object(data, "EndpointAssociation")
+        # The page shows the endpoint under "endpoint"; the endpoint itself is read too
+        # (docs/contract.md, "associatedUnits").
         endpoint = opt_object(obj, "endpoint")
+        if endpoint is None and "id" in obj:
+            endpoint = obj
         endpoint = as_object(endpoint, "EndpointAssociation.endpoint")
         return cls(
             endpoint_id=req_str(endpoint, "id", "EndpointAssociation.endpoint"),

@@ -135,9 +135,10 @@ def _number(value: object) -> float | None:
 
 
 def _unwrap(value: object) -> object:
-    # Properties sometimes wrap the value once more: {"value": {"value": "OK"}}.
-    if isinstance(value, Mapping) and set(value) == {"value"}:
-        return value["value"]
+    # A property's value may be wrapped once or twice ({"value": {"value": "OK"}}): any
+    # object whose only key is `value` stands for that value (docs/contract.md, row 14).
+    while isinstance(value, Mapping) and len(value) == 1 and "value" in value:
+        value = value["value"]
     return value
 
 
