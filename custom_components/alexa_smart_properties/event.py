@@ -6,47 +6,12 @@ from homeassistant.components.event import EventEntity
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.models import HomeOccupancy, OccupancyState
 from .coordinator import OccupancyCoordinator
 from .data import AspConfigEntry
 from .entity import AspHomeOccupancyEntity, async_add_entities_for_new_keys
+from .occupancy_events import EVENT_TYPES, STATE_AFTER, Reading, events_between
 
 PARALLEL_UPDATES = 0
-
-MOVED_IN = "moved_in"
-MOVED_OUT = "moved_out"
-LINKED = "linked"
-UNLINKED = "unlinked"
-EVENT_TYPES = [MOVED_IN, LINKED, UNLINKED, MOVED_OUT]
-
-_TRANSITIONS: dict[tuple[str, str], list[str]] = {
-    (OccupancyState.VACANT, OccupancyState.OCCUPIED): [MOVED_IN],
-    (OccupancyState.VACANT, OccupancyState.LINKED): [MOVED_IN, LINKED],
-    (OccupancyState.OCCUPIED, OccupancyState.LINKED): [LINKED],
-    (OccupancyState.LINKED, OccupancyState.OCCUPIED): [UNLINKED],
-    (OccupancyState.OCCUPIED, OccupancyState.VACANT): [MOVED_OUT],
-    (OccupancyState.LINKED, OccupancyState.VACANT): [MOVED_OUT],
-}
-
-
-def transitions(before: HomeOccupancy, after: HomeOccupancy) -> list[str]:
-    """Return the events between two observed occupancies of a home, in order."""
-    # Every enterprise change creates a new occupancy (an unlink too), so a new ID alone
-    # doesn't mean the resident changed: only when the states allow no direct transition.
-    direct = _TRANSITIONS.get((str(before.state), str(after.state)))
-    if (
-        direct is None
-        and before.occupancy_id != after.occupancy_id
-        and before.state != OccupancyState.VACANT
-    ):
-        # A move-out and a new move-in both happened between two polls.
-        return [MOVED_OUT, *transitions_from_vacant(after)]
-    return list(direct or [])
-
-
-def transitions_from_vacant(after: HomeOccupancy) -> list[str]:
-    """Return the events that lead from vacant to `after`."""
-    return list(_TRANSITIONS.get((OccupancyState.VACANT, str(after.state)), []))
 
 
 class OccupancyEvent(AspHomeOccupancyEntity, EventEntity):
@@ -58,32 +23,34 @@ class OccupancyEvent(AspHomeOccupancyEntity, EventEntity):
     def __init__(self, coordinator: OccupancyCoordinator, home_id: str) -> None:
         """Create the event entity of one home."""
         super().__init__(coordinator, home_id, "occupancy_transition")
-        self._last = coordinator.data.get(home_id)
-        # None in the data is a home read but never moved into (vacant), unlike no entry.
-        self._read = home_id in coordinator.data
+        # No reading until the home's occupancy has been read (None in the data is a home
+        # read but never moved into: vacant).
+        self._last = Reading.of(coordinator.data[home_id]) if home_id in coordinator.data else None
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        current = self.occupancy
-        before, self._last = self._last, current
-        was_read, self._read = self._read, self.device_key in self.coordinator.data
-        if was_read and current is not None:
-            events = (
-                transitions(before, current)
-                if before is not None
-                else transitions_from_vacant(current)  # its first move-in
-            )
-            previous = before.state if before is not None else OccupancyState.VACANT
-            for event_type in events:
-                self._trigger_event(
-                    event_type,
-                    {
-                        "occupancy_id": current.occupancy_id,
-                        "previous_state": str(previous).lower(),
-                        "state": str(current.state).lower(),
-                    },
-                )
+        if self.device_key in self.coordinator.data:
+            current = Reading.of(self.occupancy)
+            before, self._last = self._last, current
+            if before is not None:
+                self._fire(before, current)
         super()._handle_coordinator_update()
+
+    def _fire(self, before: Reading, current: Reading) -> None:
+        """Fire one event per completed transition, each with the states it joined."""
+        state = before.state
+        for event_type in events_between(before, current):
+            following = STATE_AFTER[(state, event_type)]
+            self._trigger_event(
+                event_type,
+                {
+                    "occupancy_id": current.occupancy_id,
+                    "previous_state": state.lower(),
+                    "state": following.lower(),
+                },
+            )
+            self.async_write_ha_state()  # each event its own state, or automations miss one
+            state = following
 
 
 async def async_setup_entry(
