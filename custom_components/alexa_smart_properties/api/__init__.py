@@ -94,7 +94,14 @@ from .models import (
     Unit,
 )
 from .page_memo import PageMemo
-from .pagination import Page, PageHints, collect_pages, paginate
+from .pagination import (
+    AspListingTooLongError,
+    Page,
+    PageHints,
+    WalkLimits,
+    collect_pages,
+    paginate,
+)
 from .retry import NO_RETRY, RetryPolicy
 
 __all__ = [
@@ -121,6 +128,7 @@ __all__ = [
     "AspError",
     "AspForbiddenError",
     "AspInvalidResponseError",
+    "AspListingTooLongError",
     "AspNotFoundError",
     "AspRateLimitError",
     "AspServerError",
@@ -175,6 +183,7 @@ __all__ = [
     "Trigger",
     "TriggerType",
     "Unit",
+    "WalkLimits",
     "all_of",
     "any_of",
     "collect_pages",

@@ -14,7 +14,6 @@ from .exceptions import AspValidationError
 from .http import ApiCore, QueryParams, path
 from .models.automations import AssociatedEntityType, Automation, AutomationTemplate
 from .models.common import req_str
-from .pagination import paginate
 
 _TEMPLATES = "/v2/automations/templates"
 _AUTOMATIONS = "/v2/automations"
@@ -104,7 +103,7 @@ class AutomationsApi(ApiCore):
             ("maxResults", str(validation.max_results(max_results, AUTOMATION_TEMPLATES_PAGE))),
         ]
 
-        return paginate(
+        return self._paginate(
             self._listing_pages(
                 _TEMPLATES,
                 params,
@@ -194,7 +193,7 @@ class AutomationsApi(ApiCore):
         if expand:
             params.append(("expand", "all"))
 
-        return paginate(
+        return self._paginate(
             self._listing_pages(
                 _AUTOMATIONS,
                 params,

@@ -18,7 +18,7 @@ from .models.endpoints import (
     QueryField,
 )
 from .page_memo import PageMemo
-from .pagination import Page, PageFetcher, PageHints, collect_pages, paginate
+from .pagination import Page, PageFetcher, PageHints, collect_pages
 
 _ENDPOINTS = "/v2/endpoints"
 
@@ -83,7 +83,7 @@ class EndpointsApi(ApiCore):
         return fetch
 
     def _iter_endpoint_listing(self, params: QueryParams, what: str) -> AsyncIterator[Endpoint]:
-        return paginate(self._endpoint_pages(params, what))
+        return self._paginate(self._endpoint_pages(params, what))
 
     def iter_endpoints_by_owner(
         self, *, expand: Expand = None, max_results: int = ENDPOINTS_PAGE[1]
@@ -136,7 +136,9 @@ class EndpointsApi(ApiCore):
         ]
         fetch = self._endpoint_pages(params, "get endpoints by owner", previous, memo)
         try:
-            endpoints = await collect_pages(fetch, hints, concurrency=concurrency)
+            endpoints = await collect_pages(
+                fetch, hints, concurrency=concurrency, limits=self.walk_limits
+            )
         except BaseException:
             if memo is not None:
                 memo.walk_failed()
@@ -223,7 +225,7 @@ class EndpointsApi(ApiCore):
             items = req_list(data, "results", "query endpoints")
             return Page(tuple(Endpoint.from_api(i) for i in items), next_token(data))
 
-        return paginate(fetch)
+        return self._paginate(fetch)
 
     async def query_endpoints(
         self,

@@ -10,7 +10,7 @@ from .const import HOME_COMMUNITIES_PAGE, HOMES_PAGE
 from .exceptions import AspInvalidResponseError
 from .http import ApiCore, ApiResponse, QueryParams, path
 from .models.homes import Home, HomeCommunity
-from .pagination import PageFetcher, PageHints, collect_pages, paginate
+from .pagination import PageFetcher, PageHints, collect_pages
 
 _BASE = "/enterprise/residential/v1"
 _COMMUNITIES = f"{_BASE}/homeCommunities"
@@ -60,7 +60,7 @@ class HomesApi(ApiCore):
         `GET .../homeCommunities?organizationId=...&maxResults=...&nextToken=...`;
         `max_results` is the page size, 1 to 10.
         """
-        return paginate(self._community_pages(organization_id, max_results))
+        return self._paginate(self._community_pages(organization_id, max_results))
 
     def _community_pages(
         self, organization_id: str, max_results: int
@@ -92,7 +92,7 @@ class HomesApi(ApiCore):
         once (see `collect_pages`).
         """
         fetch = self._community_pages(organization_id, max_results)
-        return await collect_pages(fetch, hints, concurrency=concurrency)
+        return await collect_pages(fetch, hints, concurrency=concurrency, limits=self.walk_limits)
 
     async def update_home_community(
         self, home_community_id: str, *, organization_id: str, name: str
@@ -137,7 +137,7 @@ class HomesApi(ApiCore):
 
         `GET .../homes?homeCommunityId=...&maxResults=...&nextToken=...`; page size 1 to 10.
         """
-        return paginate(self._home_pages(home_community_id, max_results))
+        return self._paginate(self._home_pages(home_community_id, max_results))
 
     def _home_pages(self, home_community_id: str, max_results: int) -> PageFetcher[Home]:
         params: QueryParams = [
@@ -163,7 +163,7 @@ class HomesApi(ApiCore):
         once (see `collect_pages`).
         """
         fetch = self._home_pages(home_community_id, max_results)
-        return await collect_pages(fetch, hints, concurrency=concurrency)
+        return await collect_pages(fetch, hints, concurrency=concurrency, limits=self.walk_limits)
 
     async def update_home(self, home_id: str, *, home_community_id: str, name: str) -> None:
         """Rename a home. `PUT .../homes/{id}` with id, homeCommunityId, name."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 from urllib.parse import quote
@@ -29,7 +29,7 @@ from .exceptions import (
 )
 from .models.common import JsonObject, next_token, req_list
 from .models.skills import parse_batch_errors
-from .pagination import Page, PageFetcher
+from .pagination import Page, PageFetcher, WalkLimits, paginate
 from .retry import RetryPolicy, SleepFunc, parse_retry_after
 from .session import SessionHolder
 
@@ -100,6 +100,8 @@ class ApiCore(SessionHolder):
         self._timeout = request_timeout
         self._retry = retry_policy or RetryPolicy()
         self._sleep = sleep
+        self.walk_limits = WalkLimits()
+        """How far a listing may go before it is abandoned (`AspListingTooLongError`)."""
 
     def __repr__(self) -> str:
         """Describe the client (no secrets live here)."""
@@ -109,6 +111,10 @@ class ApiCore(SessionHolder):
     def base_url(self) -> str:
         """Return the API base URL requests go to."""
         return self._base_url
+
+    def _paginate[T](self, fetch: PageFetcher[T]) -> AsyncIterator[T]:
+        """Walk a listing within this client's `walk_limits`."""
+        return paginate(fetch, self.walk_limits)
 
     def _listing_pages[T](
         self,

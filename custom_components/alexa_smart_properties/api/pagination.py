@@ -5,8 +5,69 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Final
 
 from .exceptions import AspBadRequestError, AspInvalidResponseError
+
+MAX_PAGES: Final = 1_000
+"""Pages a listing may take before any walk has shown the estate's size: 10,000 homes at 10
+a page, 50,000 devices at 50."""
+PAGE_MARGIN: Final = 10
+MIN_PAGES: Final = 100
+WALK_DEADLINE: Final = 900.0
+"""Seconds a whole listing may take (its requests' own timeouts bound each page)."""
+
+
+class AspListingTooLongError(AspInvalidResponseError):
+    """A listing went on past its page limit or its deadline: the walk was abandoned."""
+
+
+@dataclass(slots=True)
+class WalkLimits:
+    """How far one walk of a listing may go before it is abandoned as runaway.
+
+    Until a walk has ended, a listing may take `max_pages`; after that, ten times the
+    longest walk seen (at least `MIN_PAGES`): a margin no estate grows by between two
+    refreshes, while a listing that hands out new tokens forever stops soon.
+    """
+
+    max_pages: int = MAX_PAGES
+    deadline: float = WALK_DEADLINE
+    longest_walk: int = 0
+    """Pages of the longest walk that ended (0: none yet)."""
+
+    @property
+    def page_limit(self) -> int:
+        """Return the pages a walk may take now."""
+        if not self.longest_walk:
+            return self.max_pages
+        return max(MIN_PAGES, PAGE_MARGIN * self.longest_walk)
+
+
+class _Walk:
+    """Counts one walk's pages and time against its limits."""
+
+    def __init__(self, limits: WalkLimits) -> None:
+        self._limits = limits
+        self._max_pages = limits.page_limit
+        self._pages = 0
+        self._ends_at = asyncio.get_running_loop().time() + limits.deadline
+
+    def next_page(self) -> None:
+        """Account for one more page, or raise when the walk has gone too far."""
+        if self._pages >= self._max_pages:
+            raise AspListingTooLongError(
+                f"The listing had more than {self._max_pages} pages; stopped there"
+            )
+        if asyncio.get_running_loop().time() > self._ends_at:
+            raise AspListingTooLongError(
+                f"The listing took longer than {self._limits.deadline:.0f} s; stopped there"
+            )
+        self._pages += 1
+
+    def ended(self) -> None:
+        """Remember the walk's length once it reached the listing's end."""
+        self._limits.longest_walk = max(self._limits.longest_walk, self._pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,19 +83,23 @@ type PageFetcher[T] = Callable[[str | None], Awaitable[Page[T]]]
 """Fetches the page for a token (None for the first page)."""
 
 
-async def paginate[T](fetch: PageFetcher[T]) -> AsyncIterator[T]:
+async def paginate[T](fetch: PageFetcher[T], limits: WalkLimits | None = None) -> AsyncIterator[T]:
     """Yield every item of every page, following `nextToken` until it is missing.
 
     A token the service already returned once would loop forever; it raises
-    `AspInvalidResponseError` instead.
+    `AspInvalidResponseError` instead, and a walk past `limits` (new tokens forever)
+    raises `AspListingTooLongError`.
     """
     seen: set[str] = set()
     token: str | None = None
+    walk = _Walk(limits or WalkLimits())
     while True:
+        walk.next_page()
         page = await fetch(token)
         for item in page.items:
             yield item
         if page.next_token is None:
+            walk.ended()
             return
         if page.next_token in seen:
             raise AspInvalidResponseError(
@@ -69,6 +134,7 @@ async def collect_pages[T](
     hints: PageHints | None = None,
     *,
     concurrency: int | asyncio.Semaphore = 1,
+    limits: WalkLimits | None = None,
 ) -> list[T]:
     """Return every item of a listing, requesting the pages `hints` predicts at once.
 
@@ -77,16 +143,19 @@ async def collect_pages[T](
     very token. From the first page that hands out another token (the listing changed),
     the remaining requests are cancelled and the walk goes on one page at a time. At
     most `concurrency` requests are in flight (a semaphore: as many as it lets through,
-    shared with whoever else holds it); `hints` is updated with this walk's tokens.
+    shared with whoever else holds it); `hints` is updated with this walk's tokens. A walk
+    past `limits` raises `AspListingTooLongError`.
     """
     semaphore = (
         concurrency
         if isinstance(concurrency, asyncio.Semaphore)
         else asyncio.Semaphore(concurrency)
     )
+    limits = limits or WalkLimits()
     predicted: list[str | None] = []
     if hints is not None and hints.reusable and concurrency != 1:
-        predicted = [None, *hints.tokens]
+        predicted = [None, *hints.tokens][: limits.page_limit]
+    walk = _Walk(limits)
 
     async def bounded(token: str | None) -> Page[T]:
         async with semaphore:
@@ -114,6 +183,7 @@ async def collect_pages[T](
                     raise
                 hints.reusable = False  # expired or single-use tokens: stop predicting
                 break
+            walk.next_page()
             items.extend(page.items)
             if hints is not None and index == 1:
                 hints.first_page_misses = 0
@@ -124,21 +194,30 @@ async def collect_pages[T](
             token = page.next_token
         for task in tasks:
             task.cancel()
-        while not done:  # the rest, one page at a time
-            page = await bounded(token)
-            items.extend(page.items)
-            if page.next_token is None:
-                done = True
-            else:
-                _extend_chain(chain, page.next_token)
-                token = page.next_token
+        if not done:  # the rest, one page at a time
+            await _walk_on(bounded, token, walk, items, chain)
     finally:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+    walk.ended()
     if hints is not None:
         hints.tokens = chain
     return items
+
+
+async def _walk_on[T](
+    fetch: PageFetcher[T], token: str | None, walk: _Walk, items: list[T], chain: list[str]
+) -> None:
+    """Walk a listing one page at a time from `token` to its end."""
+    while True:
+        walk.next_page()
+        page = await fetch(token)
+        items.extend(page.items)
+        if page.next_token is None:
+            return
+        _extend_chain(chain, page.next_token)
+        token = page.next_token
 
 
 def _extend_chain(chain: list[str], token: str) -> None:

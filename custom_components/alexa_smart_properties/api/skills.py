@@ -15,7 +15,6 @@ from .models.skills import (
     SkillEnablement,
     parse_batch_errors,
 )
-from .pagination import paginate
 
 _SKILLS = "/v1/skills"
 
@@ -47,7 +46,7 @@ class SkillsApi(ApiCore):
             ("maxResults", str(validation.max_results(max_results, SKILL_ENABLEMENTS_PAGE))),
         ]
 
-        return paginate(
+        return self._paginate(
             self._listing_pages(
                 f"{_SKILLS}/enablements",
                 params,

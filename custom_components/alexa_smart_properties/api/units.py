@@ -9,7 +9,7 @@ from .exceptions import AspInvalidResponseError
 from .http import ApiCore, path
 from .models.common import next_token
 from .models.units import Unit
-from .pagination import Page, paginate
+from .pagination import Page
 
 _UNITS = "/v2/units"
 
@@ -36,7 +36,7 @@ class UnitsApi(ApiCore):
                 )
             return Page(tuple(Unit.from_api(i) for i in items), next_token(data))
 
-        return paginate(fetch)
+        return self._paginate(fetch)
 
     async def list_units(self, parent_id: str) -> list[Unit]:
         """Return all child units of a unit."""
