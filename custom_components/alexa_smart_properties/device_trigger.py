@@ -1,4 +1,4 @@
-"""Device triggers of a home: it became occupied, vacant or linked.
+"""Device triggers of a home: it became occupied, vacant or linked, or was unlinked.
 
 They follow the home's occupancy sensor, so the automation editor offers "Unit 204 became
 vacant" without YAML. A sensor coming back from unavailable or unknown does not fire them:
@@ -32,8 +32,13 @@ from homeassistant.helpers.typing import ConfigType
 from .api.models import OccupancyState
 from .const import DOMAIN
 
-TRIGGER_TYPES: Final = {state.value.lower(): state.value.lower() for state in OccupancyState}
+TRIGGER_TYPES: Final = {
+    **{state.value.lower(): state.value.lower() for state in OccupancyState},
+    "unlinked": OccupancyState.OCCUPIED.value.lower(),
+}
 """Trigger type -> the occupancy sensor state it waits for (occupied, vacant, linked)."""
+FROM_STATES: Final = {"unlinked": OccupancyState.LINKED.value.lower()}
+"""Trigger types that wait for a change from one state only: the resident unlinked."""
 
 TRIGGER_SCHEMA: Final = DEVICE_TRIGGER_BASE_SCHEMA.extend(
     {
@@ -91,8 +96,11 @@ async def async_attach_trigger(
         CONF_PLATFORM: "state",
         CONF_ENTITY_ID: config[CONF_ENTITY_ID],
         state_trigger.CONF_TO: TRIGGER_TYPES[config[CONF_TYPE]],
-        state_trigger.CONF_NOT_FROM: [STATE_UNAVAILABLE, STATE_UNKNOWN],
     }
+    if config[CONF_TYPE] in FROM_STATES:
+        state_config[state_trigger.CONF_FROM] = FROM_STATES[config[CONF_TYPE]]
+    else:
+        state_config[state_trigger.CONF_NOT_FROM] = [STATE_UNAVAILABLE, STATE_UNKNOWN]
     if CONF_FOR in config:
         state_config[CONF_FOR] = config[CONF_FOR]
     state_config = await state_trigger.async_validate_trigger_config(hass, state_config)

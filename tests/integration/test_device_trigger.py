@@ -26,7 +26,7 @@ from simulator.state import Occ
 
 from .service_helpers import call, device_id, homes, set_home_state, small_property
 
-TRIGGER_TYPES = ("occupied", "vacant", "linked")
+TRIGGER_TYPES = ("occupied", "vacant", "linked", "unlinked")
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def state_of(hass: HomeAssistant, entity_id: str) -> Any:
 
 
 async def test_get_triggers(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """A home offers occupied, vacant and linked; other devices offer none."""
+    """A home offers occupied, vacant, linked and unlinked; other devices offer none."""
     home_id = homes_of(entry)[0]
     home_device = device_id(hass, entry, home_id)
     sensor = entity_of(hass, "sensor", f"{home_id}_occupancy")
@@ -79,7 +79,7 @@ async def test_get_triggers(hass: HomeAssistant, entry: MockConfigEntry) -> None
             "type": trigger_type,
             "metadata": {"secondary": False},
         }
-        for trigger_type in sorted(TRIGGER_TYPES)
+        for trigger_type in ["linked", "occupied", "unlinked", "vacant"]
     ]
     community = device_id(hass, entry, next(iter(entry.runtime_data.inventory.data.communities)))
     others = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, community)
@@ -164,11 +164,11 @@ async def test_full_cycle(
 
     # The property unlinks the resident's account: occupied again.
     await call(hass, "unlink_resident", {"home_id": home_id}, response=False)
-    await step("occupied", "unlinked", ["occupied", "linked", "occupied"])
+    await step("occupied", "unlinked", ["occupied", "linked", "occupied", "unlinked"])
 
     # Move out: vacant, the property's devices are back.
     await call(hass, "move_out", {"device_id": home_device}, response=False)
-    await step("vacant", "moved_out", ["occupied", "linked", "occupied", "vacant"])
+    await step("vacant", "moved_out", ["occupied", "linked", "occupied", "unlinked", "vacant"])
     assert simulator.sim.state.home_state(simulator.sim.state.homes[home_id]) is Occ.VACANT
 
 
