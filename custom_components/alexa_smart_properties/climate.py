@@ -1,13 +1,13 @@
 """Climate: thermostats, read-only (Amazon's feature API offers no thermostat writes).
 
-The setpoint is a sensor of its own: a climate entity that advertises a target temperature
-would offer controls that can only fail.
+Nothing is offered that could only fail: the setpoint is a sensor of its own (no target
+temperature feature), and the one mode offered is the current one, which Home Assistant
+requires among the modes.
 """
 
 from __future__ import annotations
 
-from homeassistant.components.climate import ClimateEntity
-from homeassistant.components.climate.const import ClimateEntityFeature, HVACMode
+from homeassistant.components.climate import ClimateEntity, ClimateEntityFeature, HVACMode
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -37,7 +37,6 @@ class Thermostat(AspEndpointEntity, ClimateEntity):
     def __init__(self, coordinator: EndpointCoordinator, key: str) -> None:
         """Create the climate entity for one thermostat."""
         super().__init__(coordinator, key, "thermostat")
-        self._attr_hvac_modes = list(dict.fromkeys(HVAC_MODES.values()))
 
     @property
     def _feature(self) -> Feature | None:
@@ -73,6 +72,15 @@ class Thermostat(AspEndpointEntity, ClimateEntity):
         feature = self._feature
         mode = feature.thermostat_mode if feature else None
         return HVAC_MODES.get(mode) if mode else None
+
+    @property
+    def hvac_modes(self) -> list[HVACMode]:
+        """Return the current mode alone: no other can be set."""
+        mode = self.hvac_mode
+        return [mode] if mode else []
+
+    async def async_set_hvac_mode(self, hvac_mode: HVACMode) -> None:
+        """Keep the current mode; Home Assistant lets no other through (not in hvac_modes)."""
 
 
 async def async_setup_entry(

@@ -78,6 +78,13 @@ CONF_AUTH_IMPLEMENTATION = "auth_implementation"
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
+# Selector option values are translation keys, which must be lowercase; entries store the
+# API's region values ("NA", "EU", "FE") or "custom", so existing entries need no migration.
+_REGION_OF_OPTION: dict[str, str] = {
+    **{region.value.lower(): region.value for region in Region},
+    REGION_CUSTOM: REGION_CUSTOM,
+}
+
 
 def _base_url(value: str) -> str | None:
     """Return an http(s) base URL without its trailing slash, or None if it is not one."""
@@ -185,24 +192,23 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         """Choose where the organization lives, or a custom endpoint (a simulator's)."""
         if user_input is None:
             return self._show_region_form()
-        self._data[CONF_REGION] = user_input[CONF_REGION]
-        if user_input[CONF_REGION] == REGION_CUSTOM:
+        self._data[CONF_REGION] = _REGION_OF_OPTION[user_input[CONF_REGION]]
+        if self._data[CONF_REGION] == REGION_CUSTOM:
             return await self.async_step_custom_endpoint()
         self._data.pop(CONF_API_URL, None)
         self._data.pop(CONF_LWA_URL, None)
         return await self._async_after_endpoint()
 
     def _show_region_form(self, errors: dict[str, str] | None = None) -> ConfigFlowResult:
-        regions = [*(region.value for region in Region), REGION_CUSTOM]
         return self.async_show_form(
             step_id="region",
             data_schema=vol.Schema(
                 {
                     vol.Required(
-                        CONF_REGION, default=self._data.get(CONF_REGION, Region.NA.value)
+                        CONF_REGION, default=self._data.get(CONF_REGION, Region.NA.value).lower()
                     ): SelectSelector(
                         SelectSelectorConfig(
-                            options=regions,
+                            options=list(_REGION_OF_OPTION),
                             translation_key="region",
                             mode=SelectSelectorMode.LIST,
                         )

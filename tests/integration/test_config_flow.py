@@ -121,7 +121,7 @@ def test_translations_cover_the_flow_strings() -> None:
         for step_id, step in EN[section]["step"].items():
             assert step["title"], step_id
             assert set(step.get("data", {})) == set(step.get("data_description", {})), step_id
-    assert set(EN["selector"]["region"]["options"]) == {"NA", "EU", "FE", REGION_CUSTOM}
+    assert set(EN["selector"]["region"]["options"]) == {"na", "eu", "fe", "custom"}
     assert {"console_url", "more_info_url"} <= set(
         re.findall(r"\{(\w+)\}", EN["application_credentials"]["description"])
     )
@@ -291,7 +291,7 @@ async def test_refresh_token_creates_entry(
         },
     )
     assert result["step_id"] == "region"
-    assert _default(result, CONF_REGION) == "NA"
+    assert _default(result, CONF_REGION) == "na"
     result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
     result = await _configure(
         hass,
@@ -584,7 +584,7 @@ async def test_eu_region_checks_the_units_api(
             "refresh_token": "Atzr|pasted",
         },
     )
-    result = await _configure(hass, result, {CONF_REGION: "EU"})
+    result = await _configure(hass, result, {CONF_REGION: "eu"})
     assert result["step_id"] == "organization"
 
     _amazon(aioclient_mock, None, None)
@@ -682,7 +682,7 @@ async def test_login_with_amazon_north_america_goes_to_amazon(
 ) -> None:
     """Outside the custom endpoint, the admin is sent to Amazon's own authorize page."""
     result = await _start(hass, "region")
-    result = await _configure(hass, result, {CONF_REGION: "NA"})
+    result = await _configure(hass, result, {CONF_REGION: "na"})
     assert result["type"] is FlowResultType.EXTERNAL_STEP
     authorize = URL(result["url"])
     assert str(authorize.with_query(None)) == "https://www.amazon.com/ap/oa"
@@ -870,14 +870,14 @@ async def test_reconfigure_to_another_region(
     original = config_entry.data["token"]["refresh_token"]
     result = await config_entry.start_reconfigure_flow(hass)
     _amazon(aioclient_mock, original, (403, {"message": "Forbidden."}))
-    result = await _configure(hass, result, {CONF_REGION: "EU"})
+    result = await _configure(hass, result, {CONF_REGION: "eu"})
     assert result["step_id"] == "region"
     assert result["errors"] == {"base": "forbidden_organization"}
-    assert _default(result, CONF_REGION) == "EU"
+    assert _default(result, CONF_REGION) == "eu"
     assert config_entry.data[CONF_REGION] == REGION_CUSTOM
 
     _amazon(aioclient_mock, "Atzr|rotated", (200, {"results": []}))
-    result = await _configure(hass, result, {CONF_REGION: "EU"})
+    result = await _configure(hass, result, {CONF_REGION: "eu"})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
     assert _token_requests(aioclient_mock) == [original]

@@ -5,16 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from homeassistant.components.button.const import SERVICE_PRESS
-from homeassistant.components.light.const import (
+from homeassistant.components.button import SERVICE_PRESS
+from homeassistant.components.climate import (
+    ATTR_HVAC_MODES,
+    SERVICE_SET_HVAC_MODE,
+    SERVICE_SET_TEMPERATURE,
+)
+from homeassistant.components.light import (
     ATTR_BRIGHTNESS,
     ATTR_COLOR_TEMP_KELVIN,
     ATTR_HS_COLOR,
 )
-from homeassistant.components.number.const import ATTR_VALUE, SERVICE_SET_VALUE
-from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_ON
+from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.const import (
+    ATTR_SUPPORTED_FEATURES,
+    ATTR_TEMPERATURE,
+    SERVICE_TURN_OFF,
+    SERVICE_TURN_ON,
+    STATE_ON,
+)
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import (
+    HomeAssistantError,
+    ServiceNotSupported,
+    ServiceValidationError,
+)
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -155,3 +170,34 @@ async def test_do_not_disturb_unknown_when_it_cannot_be_read(
     assert state(hass, _entity(hass, key, "do_not_disturb")).state == "unknown"
     with pytest.raises(HomeAssistantError):
         await _call(hass, "switch", SERVICE_TURN_ON, entity_id=_entity(hass, key, "do_not_disturb"))
+
+
+def _requests(simulator: RunningSimulator) -> int:
+    return sum(counter.count for counter in simulator.sim.stats.routes.values())
+
+
+async def test_thermostat_offers_only_its_current_mode(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Amazon's API cannot set a thermostat: no mode but the current one, no setpoint."""
+    key = _pick(loaded_entry, FeatureName.THERMOSTAT)
+    entity_id = _entity(hass, key, "thermostat")
+    sim_endpoint = _sim_endpoint(loaded_entry, simulator, key)
+    for amazon_mode, mode in (("COOL", "cool"), ("AUTO", "heat_cool"), ("OFF", "off")):
+        sim_endpoint.properties["thermostatMode"] = amazon_mode
+        await loaded_entry.runtime_data.endpoints.async_refresh()
+        current = state(hass, entity_id)
+        assert current.state == mode
+        assert current.attributes[ATTR_HVAC_MODES] == [mode]
+        assert current.attributes[ATTR_SUPPORTED_FEATURES] == 0
+        assert ATTR_TEMPERATURE not in current.attributes
+
+    before = _requests(simulator)
+    await _call(hass, "climate", SERVICE_SET_HVAC_MODE, entity_id=entity_id, hvac_mode="off")
+    with pytest.raises(ServiceValidationError):
+        await _call(hass, "climate", SERVICE_SET_HVAC_MODE, entity_id=entity_id, hvac_mode="heat")
+    with pytest.raises(ServiceNotSupported):
+        await _call(hass, "climate", SERVICE_SET_TEMPERATURE, entity_id=entity_id, temperature=20)
+    assert _requests(simulator) == before
+    assert state(hass, entity_id).state == "off"
+    assert sim_endpoint.properties["thermostatMode"] == "OFF"

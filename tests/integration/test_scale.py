@@ -6,10 +6,11 @@ Each test pins one fix found with `scripts/bench` (issue 7).
 from __future__ import annotations
 
 import asyncio
+import importlib
 import math
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from unittest.mock import patch
 
@@ -20,10 +21,9 @@ from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import EntityPlatform
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.alexa_smart_properties import devices, entity
+from custom_components.alexa_smart_properties import PLATFORMS, devices, entity
 from custom_components.alexa_smart_properties.api import AspClient
 from custom_components.alexa_smart_properties.api.models import OccupancyState
 from custom_components.alexa_smart_properties.const import DOMAIN, MAX_CONCURRENT_REQUESTS
@@ -34,6 +34,7 @@ from simulator.embed import RunningSimulator
 
 from .helpers import admin
 
+PACKAGE = "custom_components.alexa_smart_properties"
 SIM = SimulatorConfig(seed=3, communities=2, homes=24, devices_per_home=5, occupancy_delay=0)
 
 
@@ -157,10 +158,7 @@ async def test_one_device_offline_writes_only_its_entities(
     offline_before = int(hass.states.get(offline_sensor).state)  # type: ignore[union-attr]
     await admin(hass, simulator, "PUT", f"/endpoints/{endpoint.id}/connectivity", {"online": False})
     writes = Writes(hass)
-    registry = dr.async_get(hass)
-    with patch.object(
-        registry, "async_get_or_create", wraps=registry.async_get_or_create
-    ) as get_or_create:
+    with patch.object(devices, "_ensure", wraps=devices._ensure) as looked_at:
         await coordinator.async_refresh()
         await hass.async_block_till_done()
     assert coordinator.data.visible[key].reachable is False
@@ -170,18 +168,20 @@ async def test_one_device_offline_writes_only_its_entities(
     assert set(writes.entity_ids) <= allowed
     assert offline_sensor in writes.entity_ids
     assert int(hass.states.get(offline_sensor).state) == offline_before + 1  # type: ignore[union-attr]
-    assert get_or_create.call_count <= 1, "one device looked at, not every device"
+    assert looked_at.call_count == 1, "one device looked at, not every device"
 
 
 async def test_unchanged_refresh_registers_no_device(
     hass: HomeAssistant, loaded_entry: AspConfigEntry
 ) -> None:
-    registry = dr.async_get(hass)
     runtime = loaded_entry.runtime_data
-    with patch.object(registry, "async_get_or_create") as get_or_create:
+    registry_updates = async_capture_events(hass, dr.EVENT_DEVICE_REGISTRY_UPDATED)
+    with patch.object(devices, "_ensure", wraps=devices._ensure) as looked_at:
         runtime.endpoints.async_update_listeners()
         runtime.occupancy.async_update_listeners()
-    get_or_create.assert_not_called()
+        await hass.async_block_till_done()
+    looked_at.assert_not_called()
+    assert registry_updates == []
 
 
 async def test_one_home_linked_writes_only_that_home_and_its_community(
@@ -202,21 +202,39 @@ async def test_one_home_linked_writes_only_that_home_and_its_community(
     assert set(writes.entity_ids) <= allowed
 
 
+@contextmanager
+def _recorded_batches() -> Iterator[list[int]]:
+    """Record the size of each batch our platforms hand to Home Assistant's add callback.
+
+    Each platform's `async_setup_entry` (our code) gets a callback that counts, then passes
+    the entities on to the one Home Assistant gave.
+    """
+    batches: list[int] = []
+
+    def wrap(setup_entry: Any) -> Any:
+        async def setup(hass: HomeAssistant, entry: AspConfigEntry, add: Any) -> None:
+            def counted(new_entities: Iterable[Entity], *args: Any, **kwargs: Any) -> None:
+                new_entities = list(new_entities)
+                batches.append(len(new_entities))
+                add(new_entities, *args, **kwargs)
+
+            await setup_entry(hass, entry, counted)
+
+        return setup
+
+    with ExitStack() as stack:
+        for platform in PLATFORMS:
+            module = importlib.import_module(f"{PACKAGE}.{platform}")
+            stack.enter_context(
+                patch.object(module, "async_setup_entry", wrap(module.async_setup_entry))
+            )
+        yield batches
+
+
 async def test_entities_are_added_in_batches_each_in_its_own_callback(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> None:
-    batches: list[int] = []
-    original = EntityPlatform._async_schedule_add_entities_for_entry
-
-    def recording(platform: EntityPlatform, new_entities: Any, *args: Any, **kwargs: Any) -> None:
-        new_entities = list(new_entities)
-        batches.append(len(new_entities))
-        original(platform, new_entities, *args, **kwargs)
-
-    with (
-        patch.object(entity, "KEYS_PER_BATCH", 3),
-        patch.object(EntityPlatform, "_async_schedule_add_entities_for_entry", recording),
-    ):
+    with patch.object(entity, "KEYS_PER_BATCH", 3), _recorded_batches() as batches:
         assert await hass.config_entries.async_setup(config_entry.entry_id)
         await hass.async_block_till_done()
     assert len(batches) > 10

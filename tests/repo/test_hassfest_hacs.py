@@ -14,6 +14,7 @@ import inspect
 import json
 import pkgutil
 import re
+import string
 import struct
 import sys
 from collections.abc import Iterator
@@ -22,7 +23,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import probatio as vol
 import pytest
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import selector as ha_selector
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.util.yaml import load_yaml_dict
@@ -379,6 +382,126 @@ def test_translation_strings_are_plain() -> None:
         assert isinstance(value, str), f"{path} is not text"
         assert value.strip(), f"{path} is empty"
         assert "[%key:" not in value, f"{path} references another key (strings.json only)"
+
+
+# Current hassfest's translation rules (script/hassfest/translations.py), written anew.
+# Keys it checks against TRANSLATION_KEY, by where they sit ("*" is any one key).
+KEYED_SECTIONS = [
+    ("device",),
+    ("entity", "*"),
+    ("entity", "*", "*", "state"),
+    ("entity", "*", "*", "state_attributes"),
+    ("entity", "*", "*", "state_attributes", "*", "state"),
+    ("entity_component", "*", "state"),
+    ("entity_component", "*", "state_attributes"),
+    ("entity_component", "*", "state_attributes", "*", "state"),
+    ("preview_features",),
+    ("selector", "*", "choices"),
+    ("selector", "*", "fields"),
+    ("selector", "*", "options"),
+    ("selector", "*", "unit_of_measurement"),
+    ("services",),
+    ("services", "*", "fields"),
+    ("services", "*", "sections"),
+    ("system_health", "info"),
+]
+# Strings that may hold no placeholders: entity states, attribute names and units.
+PLAIN_STRINGS = [
+    ("entity", "*", "*", "state", "*"),
+    ("entity", "*", "*", "state_attributes", "*", "name"),
+    ("entity", "*", "*", "state_attributes", "*", "state", "*"),
+    ("entity", "*", "*", "unit_of_measurement"),
+    ("entity_component", "*", "state", "*"),
+    ("entity_component", "*", "state_attributes", "*", "state", "*"),
+]
+# Lowercase letters, digits, "-" and "_"; no "-"/"_" at either end, none doubled.
+TRANSLATION_KEY = re.compile(r"(?![-_])(?!.*[-_]{2})[a-z0-9_-]+(?<![-_])")
+QUOTED_PLACEHOLDER = re.compile(r"'\{\w+\}'")
+COMBINED_REFERENCE = re.compile(r".\[%|%\].")
+URL_IN_TEXT = re.compile(
+    r"((ftps?|https?|mqtts?|scp|socket|socks5)://|www\.)[a-z0-9]+([-.][a-z0-9]+)*\.[a-z]{2,5}",
+    re.IGNORECASE,
+)
+
+
+def at(path: tuple[str, ...], patterns: list[tuple[str, ...]]) -> bool:
+    return any(
+        len(path) == len(pattern)
+        and all(p in ("*", part) for part, p in zip(path, pattern, strict=True))
+        for pattern in patterns
+    )
+
+
+def placeholder_errors(text: str, allowed: bool) -> list[str]:
+    """Check `{name}` placeholders the way str.format reads them, as hassfest does."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name]
+    except ValueError as err:
+        return [f"braces that are not placeholders ({err})"]
+    if names and not allowed:
+        return [f"placeholders where none are allowed: {names}"]
+    return [
+        f"placeholder {name!r} is not an identifier" for name in names if not name.isidentifier()
+    ]
+
+
+def text_errors(text: str, placeholders: bool) -> list[str]:
+    errors = placeholder_errors(text, placeholders)
+    try:
+        cv.string_with_no_html(text)
+    except vol.Invalid:
+        errors.append("HTML")
+    if QUOTED_PLACEHOLDER.search(text):
+        errors.append("a placeholder inside single quotes")
+    if COMBINED_REFERENCE.search(text):
+        errors.append("a reference combined with other text")
+    if text != text.strip():
+        errors.append("leading or trailing spaces")
+    if URL_IN_TEXT.search(text):
+        errors.append("a URL (pass it as a description placeholder)")
+    return errors
+
+
+def hassfest_translation_errors(node: Any, path: tuple[str, ...] = ()) -> list[str]:
+    """Return what hassfest's translation schema would reject in a strings file."""
+    where = ".".join(path)
+    if not isinstance(node, dict):
+        return [f"{where}: {error}" for error in text_errors(node, not at(path, PLAIN_STRINGS))]
+    errors: list[str] = []
+    for key, value in node.items():
+        if at(path, KEYED_SECTIONS) and not TRANSLATION_KEY.fullmatch(key):
+            errors.append(f"{where}: key {key!r} must match [a-z0-9-_]+ (no -/_ at the ends)")
+        errors.extend(hassfest_translation_errors(value, (*path, key)))
+    return errors
+
+
+def test_translations_pass_hassfest_rules() -> None:
+    assert hassfest_translation_errors(strings()) == []
+
+
+@pytest.mark.parametrize(
+    ("strings_json", "error"),
+    [
+        # Both came from en.json as it was: hassfest rejected them, this file did not.
+        ({"selector": {"region": {"options": {"NA": "North America"}}}}, "key 'NA'"),
+        (
+            {"services": {"a": {"name": "A", "description": "The ${data.…} placeholders."}}},
+            "placeholder 'data.…' is not an identifier",
+        ),
+        ({"entity": {"sensor": {"x_": {"name": "X"}}}}, "key 'x_'"),
+        ({"entity": {"sensor": {"x": {"state": {"on": "On {what}"}}}}}, "where none are"),
+        ({"exceptions": {"x": {"message": "Closing } alone"}}}, "braces"),
+        ({"exceptions": {"x": {"message": "See '{url}'"}}}, "single quotes"),
+        ({"exceptions": {"x": {"message": "See https://example.com/x"}}}, "a URL"),
+        ({"exceptions": {"x": {"message": "A <b>bold</b> claim"}}}, "HTML"),
+        ({"exceptions": {"x": {"message": "Also [%key:common::x%]"}}}, "combined"),
+        ({"title": "Spaced "}, "trailing spaces"),
+    ],
+)
+def test_hassfest_rules_catch(strings_json: dict[str, Any], error: str) -> None:
+    errors = hassfest_translation_errors(strings_json)
+    assert len(errors) == 1, errors
+    assert error in errors[0]
 
 
 def test_every_action_and_field_translated() -> None:

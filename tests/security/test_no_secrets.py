@@ -32,9 +32,9 @@ from homeassistant.components.application_credentials import (
     ClientCredential,
     async_import_client_credential,
 )
-from homeassistant.components.button.const import SERVICE_PRESS
-from homeassistant.components.light.const import ATTR_BRIGHTNESS
-from homeassistant.components.number.const import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.components.button import SERVICE_PRESS
+from homeassistant.components.light import ATTR_BRIGHTNESS
+from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE
 from homeassistant.const import EVENT_CALL_SERVICE, MATCH_ALL, SERVICE_TURN_ON
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType

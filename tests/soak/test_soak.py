@@ -28,9 +28,9 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from homeassistant.components.button.const import SERVICE_PRESS
-from homeassistant.components.light.const import ATTR_BRIGHTNESS
-from homeassistant.components.number.const import ATTR_VALUE, SERVICE_SET_VALUE
+from homeassistant.components.button import SERVICE_PRESS
+from homeassistant.components.light import ATTR_BRIGHTNESS
+from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE
 from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
