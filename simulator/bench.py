@@ -23,6 +23,15 @@ import aiohttp
 from .app import build_app, simulator_of
 from .clock import ManualClock
 from .core import SimulatorConfig
+from .devices import EXPANDABLE_FEATURES
+
+# The integration's endpoint listing: attributes and every feature's properties by name.
+LISTING = [
+    ("owner", "~caller"),
+    ("expand", "all"),
+    *(("expand", f"feature:{feature}") for feature in EXPANDABLE_FEATURES),
+    ("maxResults", "50"),
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -115,7 +124,9 @@ async def measure_throughput(
             headers = {"Authorization": f"Bearer {await _token(session, details)}"}
             org = details["organizationId"]
 
-            async def get(path: str, params: dict[str, str] | None = None) -> int:
+            async def get(
+                path: str, params: dict[str, str] | list[tuple[str, str]] | None = None
+            ) -> int:
                 async with session.get(base + path, params=params, headers=headers) as response:
                     await response.read()
                     return response.status
@@ -145,10 +156,7 @@ async def measure_throughput(
                 "GET occupancy ~latest": lambda: get(
                     f"/enterprise/residential/v1/homes/{occupied}/occupancies/~latest"
                 ),
-                "GET endpoints expand=all x50": lambda: get(
-                    "/v2/endpoints",
-                    {"owner": "~caller", "expand": "all", "maxResults": "50"},
-                ),
+                "GET endpoints expand=all+features x50": lambda: get("/v2/endpoints", LISTING),
             }
             for name, call in scenarios.items():
                 rps, count, errors = await _load(seconds, concurrency, call)
@@ -158,7 +166,7 @@ async def measure_throughput(
             sweep_started = time.perf_counter()
             pages = 0
             listed = 0
-            params = {"owner": "~caller", "expand": "all", "maxResults": "50"}
+            params = list(LISTING)
             while True:
                 async with session.get(
                     base + "/v2/endpoints", params=params, headers=headers
@@ -169,7 +177,7 @@ async def measure_throughput(
                 token = (body.get("paginationContext") or {}).get("nextToken")
                 if not token:
                     break
-                params = params | {"nextToken": token}
+                params = [*LISTING, ("nextToken", token)]
             results["full endpoint sweep"] = {
                 "seconds": time.perf_counter() - sweep_started,
                 "pages": pages,
@@ -217,13 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     for name, value in throughput.items():
         if isinstance(value, dict) and "rps" in value:
             print(
-                f"    {name:<30} {value['rps']:8.0f} req/s "
+                f"    {name:<40} {value['rps']:8.0f} req/s "
                 f"({value['requests']} requests, {value['errors']} errors)"
             )
     sweep = throughput["full endpoint sweep"]
     assert isinstance(sweep, dict)
     print(
-        f"  full sweep of visible endpoints (expand=all, 50 per page): "
+        f"  full sweep of visible endpoints (expand=all and every feature, 50 per page): "
         f"{sweep['seconds']:.2f} s, {sweep['pages']} pages, {sweep['endpoints']} endpoints"
     )
     return 0
