@@ -115,6 +115,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     for coordinator in (inventory, occupancy, endpoints):
         entry.async_on_unload(coordinator.async_add_listener(sync_devices))
     entry.async_on_unload(inventory.async_add_listener(occupancy.async_homes_changed))
+    entry.async_on_unload(occupancy.async_add_listener(occupancy.async_poll_pending))
+    entry.async_on_unload(occupancy.async_stop_pending_poll)
+    occupancy.async_poll_pending()  # a change the first refresh found in progress
     entry.async_on_unload(occupancy.async_add_listener(endpoints.async_privacy_changed))
     endpoints.async_privacy_changed()  # the baseline later occupancy changes compare to
 

@@ -259,6 +259,7 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
         super().__init__(hass, entry, client, "occupancy", interval)
         self.inventory = inventory
         self._pending_unsub: CALLBACK_TYPE | None = None
+        self._pending_stopped = False
 
     @callback
     def async_homes_changed(self) -> None:
@@ -308,17 +309,24 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
         ]
 
     @callback
-    def _schedule_refresh(self) -> None:
-        super()._schedule_refresh()
-        self._schedule_pending_poll()
+    def async_poll_pending(self) -> None:
+        """Poll the homes with a change in progress every 15 s until none is left.
 
-    @callback
-    def _schedule_pending_poll(self) -> None:
-        if self._pending_unsub is not None or not self.pending_homes():
+        A listener of this coordinator: a refresh that finds a pending change starts it.
+        """
+        if self._pending_unsub is not None or self._pending_stopped or not self.pending_homes():
             return
         self._pending_unsub = async_call_later(
             self.hass, PENDING_OCCUPANCY_INTERVAL, self._async_poll_pending
         )
+
+    @callback
+    def async_stop_pending_poll(self) -> None:
+        """Stop polling pending changes (the entry unloads)."""
+        self._pending_stopped = True
+        if self._pending_unsub is not None:
+            self._pending_unsub()
+            self._pending_unsub = None
 
     async def _async_poll_pending(self, _now: Any) -> None:
         self._pending_unsub = None
@@ -336,21 +344,14 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
             # other homes for as long as one change stays pending.
             self.data = {**self.data, **updated}
             self.async_update_listeners()
-        self._schedule_pending_poll()
+        self.async_poll_pending()
 
     async def async_refresh_homes(self, home_ids: Iterable[str]) -> None:
         """Read some homes now (after an action changed them) and poll them while pending."""
         updated = await gather_bounded(home_ids, self._async_latest, semaphore=self.request_slots)
         self.data = {**(self.data or {}), **updated}
         self.async_update_listeners()
-        self._schedule_pending_poll()
-
-    async def async_shutdown(self) -> None:
-        """Stop the pending poll too."""
-        if self._pending_unsub is not None:
-            self._pending_unsub()
-            self._pending_unsub = None
-        await super().async_shutdown()
+        self.async_poll_pending()
 
 
 # --- Endpoints ------------------------------------------------------------------------
