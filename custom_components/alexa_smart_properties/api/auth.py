@@ -158,14 +158,10 @@ class LwaAuth(SessionHolder, AbstractAuth):
 
     async def _refresh(self) -> str:
         data = await self._post_token_request()
-        access_token = data.get("access_token")
-        if not isinstance(access_token, str) or not access_token:
-            raise AspInvalidResponseError("LWA token response has no access_token")
-        expires_in = data.get("expires_in", _DEFAULT_TOKEN_LIFETIME)
-        if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
-            raise AspInvalidResponseError("LWA token response has an invalid expires_in")
+        access_token: str = data["access_token"]
+        expires_in: float = data["expires_in"]
         self._access_token = access_token
-        self._expires_at = self._clock() + float(expires_in)
+        self._expires_at = self._clock() + expires_in
         new_refresh_token = data.get("refresh_token")
         if (
             isinstance(new_refresh_token, str)
@@ -189,70 +185,103 @@ class LwaAuth(SessionHolder, AbstractAuth):
             _LOGGER.exception("Storing the rotated LWA refresh token failed")
 
     async def _post_token_request(self) -> dict[str, Any]:
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": self._refresh_token,
-            "client_id": self._client_id,
-            "client_secret": self._client_secret,
-        }
-        session = self._get_session()
+        form = refresh_form(self._client_id, self._client_secret, self._refresh_token)
         attempt = 0
         while True:
             attempt += 1
             try:
-                async with (
-                    asyncio.timeout(self._timeout),
-                    session.post(
-                        self._token_url, data=form, headers={"Accept": "application/json"}
-                    ) as resp,
-                ):
-                    status = resp.status
-                    body = await resp.read()
-                    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-            except TimeoutError as err:
-                raise AspTimeoutError("Timed out refreshing the LWA access token") from err
-            except aiohttp.ClientError as err:
-                raise AspConnectionError(
-                    f"Could not reach LWA to refresh the access token: {type(err).__name__}"
-                ) from err
-            # POST: only 429 is safe to repeat (LWA may have rotated the token otherwise).
-            if status == 429 and attempt < self._retry.max_attempts:
+                return await async_request_token(
+                    self._get_session(), self._token_url, form, request_timeout=self._timeout
+                )
+            except AspRateLimitError as err:
+                # POST: only 429 is safe to repeat (LWA may have rotated the token otherwise).
+                if attempt >= self._retry.max_attempts:
+                    raise
+                retry_after = err.retry_after
                 delay = retry_after if retry_after is not None else self._retry.backoff(attempt)
-                if delay <= self._retry.max_retry_after:
-                    await self._sleep(delay)
-                    continue
-            return self._handle_token_response(status, body, retry_after)
+                if delay > self._retry.max_retry_after:
+                    raise
+                await self._sleep(delay)
 
-    def _handle_token_response(
-        self, status: int, body: bytes, retry_after: float | None
-    ) -> dict[str, Any]:
-        try:
-            data = json.loads(body) if body else {}
-        except ValueError:
-            data = None
-        if 200 <= status < 300:
-            if not isinstance(data, dict):
-                raise AspInvalidResponseError("LWA token response is not a JSON object")
-            return data
-        error = description = None
-        if isinstance(data, dict):
-            error = data.get("error") if isinstance(data.get("error"), str) else None
-            if isinstance(data.get("error_description"), str):
-                description = self._redact(data["error_description"])
-        detail = f"{error}: {description}" if description else (error or f"HTTP {status}")
-        message = f"LWA refused the token refresh ({detail})"
-        if status == 429:
-            raise AspRateLimitError(message, retry_after=retry_after, code=error)
-        if status >= 500:
-            raise AspServerError(message, status=status, code=error)
-        if error is not None or status in (400, 401, 403):
-            # invalid_grant, invalid_client, unauthorized_client, invalid_request: the
-            # stored credentials cannot produce a token; only a new sign-in helps.
-            raise AspAuthenticationError(message, status=status, code=error)
-        raise AspError(message, status=status)
 
-    def _redact(self, text: str) -> str:
-        for secret in (self._client_secret, self._refresh_token, self._access_token):
-            if secret:
-                text = text.replace(secret, _REDACTED)
-        return text
+def refresh_form(client_id: str, client_secret: str, refresh_token: str) -> dict[str, str]:
+    """Return the form of a refresh token grant."""
+    return {
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+        "client_id": client_id,
+        "client_secret": client_secret,
+    }
+
+
+async def async_request_token(
+    session: aiohttp.ClientSession,
+    token_url: str,
+    form: dict[str, str],
+    *,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+) -> dict[str, Any]:
+    """Post one token request to LWA and return its answer, checked.
+
+    The answer has a non-empty `access_token` and a numeric `expires_in` (LWA's
+    documented hour when left out), and may have a new `refresh_token`. Failures raise
+    the matching `AspError`; secrets from `form` that LWA echoes are redacted.
+    """
+    try:
+        async with (
+            asyncio.timeout(request_timeout),
+            session.post(token_url, data=form, headers={"Accept": "application/json"}) as resp,
+        ):
+            status = resp.status
+            body = await resp.read()
+            retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+    except TimeoutError as err:
+        raise AspTimeoutError("Timed out refreshing the LWA access token") from err
+    except aiohttp.ClientError as err:
+        raise AspConnectionError(
+            f"Could not reach LWA to refresh the access token: {type(err).__name__}"
+        ) from err
+    data = _token_response(status, body, retry_after, form)
+    access_token = data.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        raise AspInvalidResponseError("LWA token response has no access_token")
+    expires_in = data.get("expires_in", _DEFAULT_TOKEN_LIFETIME)
+    if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
+        raise AspInvalidResponseError("LWA token response has an invalid expires_in")
+    return {**data, "expires_in": float(expires_in)}
+
+
+def _token_response(
+    status: int, body: bytes, retry_after: float | None, form: dict[str, str]
+) -> dict[str, Any]:
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        data = None
+    if 200 <= status < 300:
+        if not isinstance(data, dict):
+            raise AspInvalidResponseError("LWA token response is not a JSON object")
+        return data
+    error = description = None
+    if isinstance(data, dict):
+        error = data.get("error") if isinstance(data.get("error"), str) else None
+        if isinstance(data.get("error_description"), str):
+            description = _redact(data["error_description"], form)
+    detail = f"{error}: {description}" if description else (error or f"HTTP {status}")
+    message = f"LWA refused the token refresh ({detail})"
+    if status == 429:
+        raise AspRateLimitError(message, retry_after=retry_after, code=error)
+    if status >= 500:
+        raise AspServerError(message, status=status, code=error)
+    if error is not None or status in (400, 401, 403):
+        # invalid_grant, invalid_client, unauthorized_client, invalid_request: the
+        # stored credentials cannot produce a token; only a new sign-in helps.
+        raise AspAuthenticationError(message, status=status, code=error)
+    raise AspError(message, status=status)
+
+
+def _redact(text: str, form: dict[str, str]) -> str:
+    for key, secret in form.items():
+        if key != "grant_type" and secret:
+            text = text.replace(secret, _REDACTED)
+    return text
