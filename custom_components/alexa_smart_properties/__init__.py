@@ -12,7 +12,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .connection import async_get_implementation, build_client, has_residential_apis
+from .connection import async_get_implementation, build_client
 from .const import (
     CONF_ENDPOINT_INTERVAL,
     CONF_INVENTORY_INTERVAL,
@@ -73,7 +73,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
         client,
         _interval(entry, CONF_INVENTORY_INTERVAL, DEFAULT_INVENTORY_INTERVAL),
     )
-    inventory.residential = has_residential_apis(entry.data)
     occupancy = OccupancyCoordinator(
         hass,
         entry,
