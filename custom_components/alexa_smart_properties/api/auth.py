@@ -23,7 +23,7 @@ from .exceptions import (
     AspServerError,
     AspTimeoutError,
 )
-from .retry import RetryPolicy, SleepFunc, parse_retry_after
+from .retry import parse_retry_after
 from .session import SessionHolder
 
 _LOGGER = logging.getLogger(__name__)
@@ -78,8 +78,6 @@ class LwaAuth(SessionHolder, AbstractAuth):
         access_token: str | None = None,
         access_token_expires_at: float | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
-        retry_policy: RetryPolicy | None = None,
-        sleep: SleepFunc = asyncio.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """Create the auth.
@@ -99,8 +97,6 @@ class LwaAuth(SessionHolder, AbstractAuth):
         self._access_token = access_token
         self._expires_at = access_token_expires_at if access_token else None
         self._timeout = request_timeout
-        self._retry = retry_policy or RetryPolicy()
-        self._sleep = sleep
         self._clock = clock
         self._refresh_task: asyncio.Task[str] | None = None
 
@@ -185,23 +181,12 @@ class LwaAuth(SessionHolder, AbstractAuth):
             _LOGGER.exception("Storing the rotated LWA refresh token failed")
 
     async def _post_token_request(self) -> dict[str, Any]:
+        # No retry here: a throttled refresh (429) is retried with the request waiting for
+        # the token, by the client's one retry loop.
         form = refresh_form(self._client_id, self._client_secret, self._refresh_token)
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                return await async_request_token(
-                    self._get_session(), self._token_url, form, request_timeout=self._timeout
-                )
-            except AspRateLimitError as err:
-                # POST: only 429 is safe to repeat (LWA may have rotated the token otherwise).
-                if attempt >= self._retry.max_attempts:
-                    raise
-                retry_after = err.retry_after
-                delay = retry_after if retry_after is not None else self._retry.backoff(attempt)
-                if delay > self._retry.max_retry_after:
-                    raise
-                await self._sleep(delay)
+        return await async_request_token(
+            self._get_session(), self._token_url, form, request_timeout=self._timeout
+        )
 
 
 def refresh_form(client_id: str, client_secret: str, refresh_token: str) -> dict[str, str]:
