@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from homeassistant.components.application_credentials import (
@@ -173,6 +174,22 @@ async def test_revoked_grant_at_runtime_starts_reauth(
     assert flows[0]["context"]["entry_id"] == loaded_entry.entry_id
 
 
+async def _set_up(
+    hass: HomeAssistant, data: dict[str, Any], *, minor_version: int
+) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        minor_version=minor_version,
+        unique_id=data[CONF_ORGANIZATION_ID],
+        data=data,
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    return entry
+
+
 async def test_application_credential_entry_refreshes_through_the_session(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
@@ -185,13 +202,7 @@ async def test_application_credential_entry_refreshes_through_the_session(
     data = entry_data(simulator)
     del data["client_id"], data["client_secret"]
     data |= {CONF_AUTH_METHOD: AUTH_METHOD_OAUTH, "auth_implementation": "cred"}
-    entry = MockConfigEntry(
-        domain=DOMAIN, minor_version=2, unique_id=data[CONF_ORGANIZATION_ID], data=data
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.LOADED
+    entry = await _set_up(hass, data, minor_version=2)
     token = entry.data["token"]
     assert token["refresh_token"] != credentials.refresh_token
     assert simulator.sim.lwa.store.refresh_tokens[token["refresh_token"]].active
@@ -204,13 +215,7 @@ async def test_entry_from_before_the_oauth2_session_is_migrated(
     """Version 1.1 kept a pasted refresh token alone; 1.2 adds the expiry the session reads."""
     data = entry_data(simulator)
     data["token"] = {"refresh_token": simulator.credentials.refresh_token}
-    entry = MockConfigEntry(
-        domain=DOMAIN, minor_version=1, unique_id=data[CONF_ORGANIZATION_ID], data=data
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    assert entry.state is ConfigEntryState.LOADED
+    entry = await _set_up(hass, data, minor_version=1)
     assert entry.minor_version == 2
     assert entry.data["token"]["refresh_token"] != simulator.credentials.refresh_token
     assert entry.data["token"]["expires_at"] > time.time()
