@@ -21,7 +21,7 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 )
 
 from .api import AbstractAuth, AspAuthenticationError, AspConnectionError, AspError
-from .api.auth import async_request_token, refresh_form
+from .api.auth import SingleFlight, async_request_token, refresh_form
 from .api.const import LWA_TOKEN_PATH, TOKEN_REFRESH_MARGIN
 from .api.exceptions import AspRateLimitError, AspServerError
 from .const import LWA_AUTHORIZE_PATH
@@ -96,9 +96,12 @@ class EntryAuth(_HomeAssistantAuth):
     def __init__(self, session: OAuth2Session) -> None:
         """Wrap the entry's OAuth2 session."""
         self._session = session
+        self._refresh: SingleFlight[None] = SingleFlight()
 
     async def _async_valid_token(self) -> dict[str, Any]:
-        await self._session.async_ensure_token_valid()
+        if not self._session.valid_token:
+            # Out of the caller's task, so a cancelled read cannot cut a refresh short.
+            await self._refresh.run(self._session.async_ensure_token_valid)
         return self._session.token
 
     async def async_invalidate_access_token(self, access_token: str) -> None:

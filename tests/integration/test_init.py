@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -10,7 +11,7 @@ from homeassistant.components.application_credentials import (
     ClientCredential,
     async_import_client_credential,
 )
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
@@ -219,3 +220,30 @@ async def test_entry_from_before_the_oauth2_session_is_migrated(
     assert entry.minor_version == 2
     assert entry.data["token"]["refresh_token"] != simulator.credentials.refresh_token
     assert entry.data["token"]["expires_at"] > time.time()
+
+
+async def test_cancelled_read_does_not_cut_the_session_refresh_short(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """A refresh whose caller is cancelled still stores the token LWA rotated."""
+    before = loaded_entry.data["token"]
+    rotated = asyncio.Event()
+
+    async def on_update(_hass: HomeAssistant, entry: ConfigEntry) -> None:
+        if entry.data["token"]["refresh_token"] != before["refresh_token"]:
+            rotated.set()
+
+    loaded_entry.async_on_unload(loaded_entry.add_update_listener(on_update))
+    hass.config_entries.async_update_entry(
+        loaded_entry, data={**loaded_entry.data, "token": {**before, "expires_at": 0}}
+    )
+    home = next(iter(loaded_entry.runtime_data.inventory.data.homes))
+    read = hass.async_create_task(loaded_entry.runtime_data.client.get_home(home))
+    await asyncio.sleep(0)  # the read asks for a token: the refresh starts
+    read.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await read
+    async with asyncio.timeout(5):
+        await rotated.wait()
+    stored = loaded_entry.data["token"]["refresh_token"]
+    assert simulator.sim.lwa.store.refresh_tokens[stored].active

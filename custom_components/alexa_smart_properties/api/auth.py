@@ -8,7 +8,7 @@ import json
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -55,6 +55,33 @@ class AbstractAuth(ABC):
         """
 
 
+class SingleFlight[T]:
+    """Runs one coroutine at a time on behalf of every caller that asks meanwhile.
+
+    A caller that is cancelled does not cancel the run the others await: a token refresh
+    cut off after LWA rotated the refresh token would lose the only one that still works.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing running."""
+        self._task: asyncio.Task[T] | None = None
+
+    async def run(self, start: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Join the run in progress, or begin one with `start()`; return its result."""
+        task = self._task
+        if task is None:
+            task = asyncio.get_running_loop().create_task(start())
+            self._task = task
+            task.add_done_callback(self._done)
+        return await asyncio.shield(task)
+
+    def _done(self, task: asyncio.Task[T]) -> None:
+        if self._task is task:
+            self._task = None
+        if not task.cancelled():
+            task.exception()  # retrieved here so an unawaited failure is not reported
+
+
 class LwaAuth(SessionHolder, AbstractAuth):
     """Refreshes LWA access tokens with a client ID, client secret and refresh token.
 
@@ -98,7 +125,7 @@ class LwaAuth(SessionHolder, AbstractAuth):
         self._expires_at = access_token_expires_at if access_token else None
         self._timeout = request_timeout
         self._clock = clock
-        self._refresh_task: asyncio.Task[str] | None = None
+        self._refresh_flight: SingleFlight[str] = SingleFlight()
 
     def __repr__(self) -> str:
         """Describe the auth without any secret."""
@@ -138,19 +165,7 @@ class LwaAuth(SessionHolder, AbstractAuth):
 
     async def async_refresh(self) -> str:
         """Refresh now and return the new access token; joins a refresh already running."""
-        task = self._refresh_task
-        if task is None:
-            task = asyncio.get_running_loop().create_task(self._refresh())
-            self._refresh_task = task
-            task.add_done_callback(self._refresh_done)
-        # shield: a waiter that is cancelled must not cancel the refresh the others await.
-        return await asyncio.shield(task)
-
-    def _refresh_done(self, task: asyncio.Task[str]) -> None:
-        if self._refresh_task is task:
-            self._refresh_task = None
-        if not task.cancelled():
-            task.exception()  # retrieved here so an unawaited failure is not reported
+        return await self._refresh_flight.run(self._refresh)
 
     async def _refresh(self) -> str:
         data = await self._post_token_request()
