@@ -12,12 +12,11 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from .connection import async_build_client, has_residential_apis
+from .connection import async_get_implementation, build_client
 from .const import (
     CONF_ENDPOINT_INTERVAL,
     CONF_INVENTORY_INTERVAL,
     CONF_OCCUPANCY_INTERVAL,
-    CONF_REFRESH_TOKEN,
     DEFAULT_ENDPOINT_INTERVAL,
     DEFAULT_INVENTORY_INTERVAL,
     DEFAULT_OCCUPANCY_INTERVAL,
@@ -28,6 +27,7 @@ from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoo
 from .data import AspConfigEntry, AspRuntimeData
 from .devices import async_setup_devices, async_sync_devices, device_is_stale
 from .entity_budget import EntityBudget
+from .oauth import EntryAuth
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
@@ -57,19 +57,15 @@ def _interval(entry: AspConfigEntry, key: str, default: timedelta) -> timedelta:
 
 async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     """Set up an organization: client, coordinators, then platforms."""
-
-    @callback
-    def store_refresh_token(refresh_token: str) -> None:
-        # LWA may rotate the refresh token; the old one can stop working, so keep each one.
-        token = {**entry.data["token"], CONF_REFRESH_TOKEN: refresh_token}
-        hass.config_entries.async_update_entry(entry, data={**entry.data, "token": token})
-
     try:
-        client = await async_build_client(hass, entry.data, store_refresh_token)
+        implementation = await async_get_implementation(hass, entry.data)
     except config_entry_oauth2_flow.ImplementationUnavailableError as err:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="implementation_unavailable"
         ) from err
+    # Home Assistant's session refreshes the token and stores each rotated one in the entry.
+    session = config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)
+    client = build_client(hass, entry.data, EntryAuth(session))
 
     inventory = InventoryCoordinator(
         hass,
@@ -77,7 +73,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
         client,
         _interval(entry, CONF_INVENTORY_INTERVAL, DEFAULT_INVENTORY_INTERVAL),
     )
-    inventory.residential = has_residential_apis(entry.data)
     occupancy = OccupancyCoordinator(
         hass,
         entry,
@@ -123,6 +118,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     budget.async_setup_done()
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
+    """Bring older entries to the shape Home Assistant's OAuth2 session reads."""
+    if entry.version > 1:
+        return False  # written by a newer version of the integration
+    if entry.minor_version < 2:
+        # 1.1 kept a pasted refresh token without an expiry: mark it expired, so the
+        # session refreshes it before the first request.
+        token = {"expires_at": 0, **entry.data["token"]}
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, "token": token}, minor_version=2
+        )
     return True
 
 

@@ -7,18 +7,17 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.config_entry_oauth2_flow import (
     AbstractOAuth2Implementation,
     LocalOAuth2Implementation,
-    LocalOAuth2ImplementationWithPkce,
 )
 
-from .api.const import LWA_AUTHORIZE_URL, LWA_TOKEN_PATH, LWA_TOKEN_URL
-from .const import LWA_AUTHORIZE_PATH
+from .api.const import LWA_AUTHORIZE_URL, LWA_TOKEN_URL
+from .oauth import LwaImplementation, lwa_implementation
 
 
 async def async_get_auth_implementation(
     hass: HomeAssistant, auth_domain: str, credential: ClientCredential
 ) -> AbstractOAuth2Implementation:
     """Return an implementation that adds PKCE (S256), as Amazon's ASP docs require."""
-    return LocalOAuth2ImplementationWithPkce(
+    return LwaImplementation(
         hass,
         auth_domain,
         credential.client_id,
@@ -31,20 +30,19 @@ async def async_get_auth_implementation(
 @callback
 def async_get_custom_implementation(
     hass: HomeAssistant, implementation: AbstractOAuth2Implementation, lwa_base_url: str
-) -> LocalOAuth2ImplementationWithPkce:
+) -> LwaImplementation:
     """Return the same credential pointed at another Login with Amazon (a simulator's).
 
     The authorize page and the token endpoint live below `lwa_base_url`; the
     implementation keeps its ID, so the entry refers to the credential as usual.
     """
     assert isinstance(implementation, LocalOAuth2Implementation)
-    return LocalOAuth2ImplementationWithPkce(
+    return lwa_implementation(
         hass,
         implementation.domain,
         implementation.client_id,
-        authorize_url=lwa_base_url + LWA_AUTHORIZE_PATH,
-        token_url=lwa_base_url + LWA_TOKEN_PATH,
-        client_secret=implementation.client_secret,
+        implementation.client_secret,
+        lwa_base_url,
     )
 
 

@@ -46,7 +46,7 @@ from .api import (
 from .api.const import LWA_SCOPE
 from .api.validation import unit_id as validate_unit_id
 from .application_credentials import async_get_custom_implementation
-from .connection import async_build_client, async_check_organization
+from .connection import async_check_organization, async_get_implementation, build_client
 from .const import (
     AUTH_METHOD_OAUTH,
     AUTH_METHOD_TOKEN,
@@ -68,6 +68,7 @@ from .const import (
     REGION_CUSTOM,
 )
 from .data import AspConfigEntry
+from .oauth import FlowAuth
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
 
     DOMAIN = DOMAIN
     VERSION = 1
-    MINOR_VERSION = 1
+    MINOR_VERSION = 2
 
     def __init__(self) -> None:
         """Start with nothing collected."""
@@ -325,16 +326,16 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         return self._show_organization_form(errors)
 
     async def _async_validate(self, data: dict[str, Any]) -> str | None:
-        """Refresh a token if needed and read the organization once; return an error key.
+        """Refresh the token if needed and read the organization once; return an error key.
 
-        A refresh token LWA rotated during the check goes into `data` whatever the outcome:
-        the one it replaced may no longer work.
+        The token the check ends with goes into `data` whatever the outcome: LWA may have
+        rotated the refresh token, and the one it replaced may no longer work.
         """
         old_refresh_token: str = data[CONF_TOKEN][CONF_REFRESH_TOKEN]
-        rotated: list[str] = []
+        auth: FlowAuth | None = None
         try:
-            client = await async_build_client(self.hass, data, rotated.append)
-            await async_check_organization(client, data)
+            auth = FlowAuth(await async_get_implementation(self.hass, data), data[CONF_TOKEN])
+            await async_check_organization(build_client(self.hass, data, auth), data)
         except AspAuthenticationError:
             error: str | None = "invalid_auth"
         except AspForbiddenError, AspNotFoundError:
@@ -353,9 +354,10 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
             error = "unknown"
         else:
             error = None
-        if rotated:
-            self._rotated[old_refresh_token] = rotated[-1]
-            data[CONF_TOKEN] = {**data[CONF_TOKEN], CONF_REFRESH_TOKEN: rotated[-1]}
+        if auth is not None:
+            data[CONF_TOKEN] = auth.token
+            if (new_refresh_token := auth.token[CONF_REFRESH_TOKEN]) != old_refresh_token:
+                self._rotated[old_refresh_token] = new_refresh_token
         return error
 
     def _title(self, organization_id: str) -> str:
@@ -402,12 +404,11 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         if error is None:
             return self.async_update_reload_and_abort(entry, data=self._data)
         if self._data[CONF_TOKEN] != entry.data[CONF_TOKEN]:
-            # The check rotated the entry's refresh token: store the new one, and reload so
-            # the running client stops using the old one.
+            # The check refreshed the entry's token: store it (LWA may have rotated the
+            # refresh token); the running entry's session reads it from there.
             self.hass.config_entries.async_update_entry(
                 entry, data={**entry.data, CONF_TOKEN: self._data[CONF_TOKEN]}
             )
-            self.hass.config_entries.async_schedule_reload(entry.entry_id)
         if self._data[CONF_REGION] == REGION_CUSTOM:
             return self._show_custom_endpoint_form({"base": error})
         return self._show_region_form({"base": error})

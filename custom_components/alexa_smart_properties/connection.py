@@ -1,18 +1,21 @@
-"""Build the ASP client for a config entry's data, shared by setup and the config flow."""
+"""Build the ASP client and its token source for an entry's data (setup and config flow)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, Final
 
+from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import UnknownImplementationError
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 
-from .api import AspClient, LwaAuth, Region
+from .api import AbstractAuth, AspClient, Region
 from .api.const import LWA_BASE_URL
 from .api.retry import RetryPolicy
+from .application_credentials import async_get_custom_implementation
 from .const import (
     AUTH_METHOD_OAUTH,
     CONF_API_URL,
@@ -23,8 +26,7 @@ from .const import (
     DOMAIN,
     REGION_CUSTOM,
 )
-
-type RefreshTokenStore = Callable[[str], Awaitable[None] | None]
+from .oauth import lwa_implementation
 
 # How API requests and token refreshes retry; one place, so tests can make it instant.
 RETRY_POLICY: Final = RetryPolicy()
@@ -44,47 +46,36 @@ def lwa_base_url(data: Mapping[str, Any]) -> str:
     return LWA_BASE_URL
 
 
-async def async_client_credentials(hass: HomeAssistant, data: Mapping[str, Any]) -> tuple[str, str]:
-    """Return the LWA client ID and secret: pasted into the entry, or an application credential.
+async def async_get_implementation(
+    hass: HomeAssistant, data: Mapping[str, Any]
+) -> AbstractOAuth2Implementation:
+    """Return what refreshes an entry's tokens: its application credential or pasted client.
 
     Raises `UnknownImplementationError` (a `ConfigEntryAuthFailed`: sign in again) when the
     application credential was removed, and `ImplementationUnavailableError` when a provider
     of credentials failed.
     """
     if data[CONF_AUTH_METHOD] != AUTH_METHOD_OAUTH:
-        return str(data["client_id"]), str(data["client_secret"])
+        return lwa_implementation(
+            hass, DOMAIN, data[CONF_CLIENT_ID], data[CONF_CLIENT_SECRET], lwa_base_url(data)
+        )
     implementations = await config_entry_oauth2_flow.async_get_implementations(hass, DOMAIN)
-    impl = implementations.get(data["auth_implementation"])
-    if not isinstance(impl, config_entry_oauth2_flow.LocalOAuth2Implementation):
+    implementation = implementations.get(data["auth_implementation"])
+    if implementation is None:
         raise UnknownImplementationError
-    return impl.client_id, impl.client_secret
+    if data[CONF_REGION] == REGION_CUSTOM:
+        return async_get_custom_implementation(hass, implementation, lwa_base_url(data))
+    return implementation
 
 
-async def async_build_client(
-    hass: HomeAssistant,
-    data: Mapping[str, Any],
-    on_refresh_token: RefreshTokenStore | None = None,
-) -> AspClient:
-    """Return a client and its auth for an entry's data, on Home Assistant's shared session.
-
-    An access token stored with the refresh token (Login with Amazon's answer) is used
-    until it expires, so the first request needs no refresh.
-    """
-    client_id, client_secret = await async_client_credentials(hass, data)
-    session = async_get_clientsession(hass)
-    token: Mapping[str, Any] = data["token"]
-    auth = LwaAuth(
-        client_id=client_id,
-        client_secret=client_secret,
-        refresh_token=token["refresh_token"],
-        session=session,
-        lwa_base_url=lwa_base_url(data),
-        on_refresh_token=on_refresh_token,
-        access_token=token.get("access_token"),
-        access_token_expires_at=token.get("expires_at"),
+def build_client(hass: HomeAssistant, data: Mapping[str, Any], auth: AbstractAuth) -> AspClient:
+    """Return a client for an entry's data on Home Assistant's shared session."""
+    return AspClient(
+        auth,
+        session=async_get_clientsession(hass),
+        base_url=api_base_url(data),
         retry_policy=RETRY_POLICY,
     )
-    return AspClient(auth, session=session, base_url=api_base_url(data), retry_policy=RETRY_POLICY)
 
 
 def has_residential_apis(data: Mapping[str, Any]) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, ClassVar
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
@@ -37,6 +37,7 @@ from .api.models import (
     OccupancyState,
     SkillEnablement,
 )
+from .connection import has_residential_apis
 from .const import (
     CONF_COMMUNITIES,
     CONF_ORGANIZATION_ID,
@@ -75,13 +76,14 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
     """Maps client errors to what Home Assistant expects, and raises or clears repairs."""
 
     config_entry: AspConfigEntry
+    kind: ClassVar[str]
+    """What the coordinator reads, for its name and its error messages."""
 
     def __init__(
         self,
         hass: HomeAssistant,
         entry: AspConfigEntry,
         client: AspClient,
-        kind: str,
         interval: timedelta,
     ) -> None:
         """Create a coordinator polling every `interval`."""
@@ -89,12 +91,11 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
             hass,
             LOGGER,
             config_entry=entry,
-            name=f"{DOMAIN} {kind}",
+            name=f"{DOMAIN} {self.kind}",
             update_interval=interval,
             always_update=False,
         )
         self.client = client
-        self.kind = kind
         self.organization_id: str = entry.data[CONF_ORGANIZATION_ID]
         self._throttled_refreshes = 0
         # Every request this coordinator sends takes a slot: refreshes and the reads
@@ -118,8 +119,7 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
                 retry_after=err.retry_after,
             ) from err
         except AspError as err:
-            if isinstance(err, AspForbiddenError) and self.kind == "inventory":
-                self._raise_issue("organization_forbidden")
+            self._fetch_failed(err)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="update_failed",
@@ -127,13 +127,18 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
             ) from err
         self._throttled_refreshes = 0
         self._clear_issue("throttled")
-        if self.kind == "inventory":
-            self._clear_issue("organization_forbidden")
+        self._fetch_succeeded()
         return data
 
     @abstractmethod
     async def _async_fetch(self) -> T:
         """Read this coordinator's data from the API."""
+
+    def _fetch_failed(self, err: AspError) -> None:
+        """React to a refresh that failed with `err` (beyond auth and throttling)."""
+
+    def _fetch_succeeded(self) -> None:
+        """React to a refresh that succeeded."""
 
     def _issue_id(self, key: str) -> str:
         return f"{key}_{self.config_entry.entry_id}"
@@ -169,6 +174,15 @@ async def read_automations(client: AspClient, unit_id: str) -> tuple[Automation,
         return ()
 
 
+async def read_latest_occupancy(client: AspClient, home_id: str) -> HomeOccupancy | None:
+    """Return a home's latest occupancy; None for a home never moved into (so vacant)."""
+    try:
+        return await client.get_latest_occupancy(home_id)
+    except AspNotFoundError:
+        # No occupancy yet: Amazon creates homes vacant.
+        return None
+
+
 # --- Inventory ------------------------------------------------------------------------
 
 
@@ -190,17 +204,28 @@ class InventoryData:
 class InventoryCoordinator(AspCoordinator[InventoryData]):
     """Slow poll of what rarely changes."""
 
+    kind = "inventory"
+
     def __init__(
         self, hass: HomeAssistant, entry: AspConfigEntry, client: AspClient, interval: timedelta
     ) -> None:
         """Create the inventory coordinator."""
-        super().__init__(hass, entry, client, "inventory", interval)
+        super().__init__(hass, entry, client, interval)
         self.included_communities: frozenset[str] = frozenset(
             entry.options.get(CONF_COMMUNITIES, [])
         )
-        self.residential = True
+        # Outside the US and Canada the organization is read as units, without homes.
+        self.residential = has_residential_apis(entry.data)
         self._community_hints = PageHints()
         self._home_hints: dict[str, PageHints] = {}
+
+    def _fetch_failed(self, err: AspError) -> None:
+        # The organization's listing refused: access to it was withdrawn.
+        if isinstance(err, AspForbiddenError):
+            self._raise_issue("organization_forbidden")
+
+    def _fetch_succeeded(self) -> None:
+        self._clear_issue("organization_forbidden")
 
     async def _async_fetch(self) -> InventoryData:
         client = self.client
@@ -247,6 +272,8 @@ class InventoryCoordinator(AspCoordinator[InventoryData]):
 class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
     """Each home's latest occupancy; homes with a change in progress are polled every 15 s."""
 
+    kind = "occupancy"
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -256,7 +283,7 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
         interval: timedelta,
     ) -> None:
         """Create the occupancy coordinator."""
-        super().__init__(hass, entry, client, "occupancy", interval)
+        super().__init__(hass, entry, client, interval)
         self.inventory = inventory
         self._pending_unsub: CALLBACK_TYPE | None = None
         self._pending_stopped = False
@@ -275,11 +302,7 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
         )
 
     async def _async_latest(self, home_id: str) -> HomeOccupancy | None:
-        try:
-            return await self.client.get_latest_occupancy(home_id)
-        except AspNotFoundError:
-            # No occupancy yet: Amazon creates homes vacant.
-            return None
+        return await read_latest_occupancy(self.client, home_id)
 
     def state_of(self, home_id: str) -> OccupancyState | str | None:
         """Return a home's occupancy state; a home never moved into is vacant."""
@@ -426,6 +449,8 @@ class EndpointVerdicts[V]:
 class EndpointCoordinator(AspCoordinator[EndpointData]):
     """All endpoints of the account with their features inline: ceil(E/50) requests."""
 
+    kind = "endpoints"
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -436,7 +461,7 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         interval: timedelta,
     ) -> None:
         """Create the endpoint coordinator."""
-        super().__init__(hass, entry, client, "endpoints", interval)
+        super().__init__(hass, entry, client, interval)
         self.inventory = inventory
         self.occupancy = occupancy
         self._hidden_homes: frozenset[str] | None = None

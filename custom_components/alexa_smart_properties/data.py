@@ -10,7 +10,13 @@ from homeassistant.config_entries import ConfigEntry
 from .api import AspClient
 
 if TYPE_CHECKING:
-    from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoordinator
+    from .coordinator import (
+        EndpointCoordinator,
+        EndpointData,
+        InventoryCoordinator,
+        InventoryData,
+        OccupancyCoordinator,
+    )
     from .entity_budget import EntityBudget
 
 
@@ -23,6 +29,8 @@ class AspRuntimeData:
     occupancy: OccupancyCoordinator
     endpoints: EndpointCoordinator
     budget: EntityBudget
+    devices_registered_from: tuple[InventoryData, EndpointData] | None = None
+    """The data the devices were last registered from (`devices.async_sync_devices`)."""
 
 
 type AspConfigEntry = ConfigEntry[AspRuntimeData]

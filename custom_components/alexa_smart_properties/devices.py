@@ -10,18 +10,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from .api.models import Endpoint
 from .const import DOMAIN
-from .coordinator import EndpointData, InventoryData
+from .coordinator import EndpointData
 from .data import AspConfigEntry
 
 if TYPE_CHECKING:
-    from .coordinator import EndpointCoordinator
+    pass
 
 MANUFACTURER = "Amazon"
 
@@ -38,7 +37,8 @@ def current_device_keys(entry: AspConfigEntry) -> set[str]:
     }
 
 
-def _device_key(device: dr.DeviceEntry | dr.ChildDeviceEntry | None) -> str | None:
+def device_key(device: dr.DeviceEntry | dr.ChildDeviceEntry | None) -> str | None:
+    """Return the key (community, home or endpoint) a device of this integration stands for."""
     if device is None:
         return None
     return next((key for domain, key in device.identifiers if domain == DOMAIN), None)
@@ -46,14 +46,6 @@ def _device_key(device: dr.DeviceEntry | dr.ChildDeviceEntry | None) -> str | No
 
 # Devices registered between two yields to the event loop when an entry is set up.
 DEVICE_BATCH = 250
-
-
-# What each entry's devices were last registered from: the inventory's data and the
-# endpoints. Coordinators replace their data when a refresh changes it, never change it in
-# place, and an unchanged endpoint is the very object it was (`Endpoint.from_api`).
-_registered_from: WeakKeyDictionary[EndpointCoordinator, tuple[InventoryData, EndpointData]] = (
-    WeakKeyDictionary()
-)
 
 
 @callback
@@ -83,14 +75,16 @@ def _sync(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> Iterator[None]:
     runtime = entry.runtime_data
     inventory = runtime.inventory.data
     endpoints = runtime.endpoints.data
-    last_inventory, last_endpoints = _registered_from.get(runtime.endpoints, (None, EndpointData()))
+    # Coordinators replace their data when a refresh changes it, never change it in place,
+    # and an unchanged endpoint is the very object it was (`Endpoint.from_api`).
+    last_inventory, last_endpoints = runtime.devices_registered_from or (None, EndpointData())
     if inventory is last_inventory:
         # Homes and communities as registered; only endpoints that changed are looked at.
         for key, endpoint in endpoints.visible.items():
             if last_endpoints.visible.get(key) is not endpoint:
                 _register_endpoint(registry, entry, key, endpoint, None)
                 yield
-        _registered_from[runtime.endpoints] = (inventory, endpoints)
+        runtime.devices_registered_from = (inventory, endpoints)
         _remove_vanished(registry, entry)
         return
     ids: dict[str, str] = {}
@@ -112,7 +106,7 @@ def _sync(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> Iterator[None]:
     for key, endpoint in endpoints.visible.items():
         _register_endpoint(registry, entry, key, endpoint, ids)
         yield
-    _registered_from[runtime.endpoints] = (inventory, endpoints)
+    runtime.devices_registered_from = (inventory, endpoints)
     _remove_vanished(registry, entry)
 
 
@@ -181,7 +175,7 @@ def _hidden_by_privacy(
     """Return True for a device whose home is occupied or linked: it is hidden, not gone."""
     if device.via_device_id is None:
         return False
-    home_id = _device_key(registry.async_get(device.via_device_id))
+    home_id = device_key(registry.async_get(device.via_device_id))
     return entry.runtime_data.occupancy.hides_devices(home_id)
 
 
@@ -195,7 +189,7 @@ def _remove_vanished(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> None
         return  # judge only on a complete, fresh picture
     keys = current_device_keys(entry)
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        key = _device_key(device)
+        key = device_key(device)
         if key is None or key in keys or _hidden_by_privacy(entry, registry, device):
             continue
         registry.async_remove_device(device.id)
@@ -203,5 +197,5 @@ def _remove_vanished(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> None
 
 def device_is_stale(entry: AspConfigEntry, device: dr.DeviceEntry) -> bool:
     """Return True when a device may be deleted by the user: Amazon no longer lists it."""
-    key = _device_key(device)
+    key = device_key(device)
     return key is None or key not in current_device_keys(entry)

@@ -8,13 +8,13 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback, current_platform
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .api import AspClient, AspError, AspValidationError
+from .api import AspClient, AspError
 from .api.models import Endpoint, HomeOccupancy
 from .const import DOMAIN, LOGGER
 from .coordinator import (
@@ -24,6 +24,7 @@ from .coordinator import (
     OccupancyCoordinator,
 )
 from .data import AspConfigEntry
+from .services_common import service_error
 
 
 def device_info(device_key: str) -> DeviceInfo:
@@ -109,33 +110,22 @@ class AspEndpointEntity(AspEntity[EndpointCoordinator]):
         """Return the endpoint as listed now (its features hold the state)."""
         return self.coordinator.data.get(self.device_key)
 
+    def write_error(self, err: AspError) -> HomeAssistantError:
+        """Return the translated error of a write Amazon refused or failed."""
+        return service_error(self.hass, self.coordinator.config_entry, self.entity_id, err)
+
     async def async_write(self, write: Callable[[AspClient, str], Awaitable[None]]) -> None:
         """Send a write for this endpoint, then read the endpoint back to show the result."""
         client = self.coordinator.client
         try:
             await write(client, self.endpoint.id)
         except AspError as err:
-            raise api_error(err) from err
+            raise self.write_error(err) from err
         try:
             await self.coordinator.async_refresh_endpoint(self.device_key)
         except AspError as err:
             # The write went through; the next poll will show its effect.
             LOGGER.debug("Reading %s back after a write failed: %s", self.entity_id, err)
-
-
-def api_error(err: AspError) -> HomeAssistantError:
-    """Return the translated error an action raises for an API failure (never a secret)."""
-    if isinstance(err, AspValidationError):
-        return ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_input",
-            translation_placeholders={"error": str(err)},
-        )
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key="api_error",
-        translation_placeholders={"error": str(err)},
-    )
 
 
 # Devices whose entities are made and added between two yields to the event loop: Home

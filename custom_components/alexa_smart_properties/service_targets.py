@@ -22,6 +22,7 @@ from .api.models import Endpoint
 from .audit import AuditTarget, audit_target
 from .const import DOMAIN
 from .data import AspConfigEntry
+from .devices import device_key
 from .services_common import (
     ATTR_COMMUNITY_ID,
     ATTR_CONFIG_ENTRY_ID,
@@ -44,11 +45,6 @@ def _ids(call: ServiceCall, field: str) -> list[str]:
 
 def _device_name(device: dr.DeviceEntry) -> str:
     return device.name_by_user or device.name or device.id
-
-
-def _device_key(device: dr.DeviceEntry) -> str:
-    # Every device of this integration has exactly one (DOMAIN, key) identifier.
-    return next(key for domain, key in device.identifiers if domain == DOMAIN)
 
 
 def async_resolve_action(
@@ -111,7 +107,9 @@ def _devices(action: Action, field: str) -> list[_Device]:
     for device_id in _ids(action.call, field):
         device = registry.async_get(device_id)
         assert isinstance(device, dr.DeviceEntry)  # checked by async_resolve_action
-        key = _device_key(device)
+        key = device_key(device)
+        if key is None:
+            raise refused("device_not_current", device=_device_name(device))
         if key in runtime.inventory.data.communities:
             kind = "community"
         elif key in runtime.inventory.data.homes:

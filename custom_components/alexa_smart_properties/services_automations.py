@@ -177,15 +177,10 @@ def check_template(
     for op_type in _operation_types(checked_operations):
         if op_type not in set(OperationType):
             raise invalid(f"operation type {op_type} is not an ASP operation type")
-    for key, schema in (definition or {}).items():
-        if not isinstance(schema, Mapping):
-            raise invalid(f"dataDefinition.{key} must be a JSON Schema object")
-        try:
-            validator_for(schema).check_schema(dict(schema))
-        except SchemaError as err:
-            raise invalid(
-                f"dataDefinition.{key} is not a valid JSON Schema: {err.message}"
-            ) from err
+    try:
+        checks.data_definition(definition or {})
+    except AspValidationError as err:
+        raise invalid(str(err)) from err
     for path in sorted(placeholders([checked_trigger, checked_operations])):
         if path.split(".", 1)[0] not in (definition or {}):
             raise invalid(f"${{data.{path}}} is not defined by the dataDefinition")

@@ -23,7 +23,7 @@ from .api import (
 )
 from .audit import AuditTarget, Outcome, async_record
 from .const import DOMAIN, LOGGER
-from .coordinator import gather_bounded, read_automations, read_skills
+from .coordinator import gather_bounded, read_automations, read_latest_occupancy, read_skills
 from .data import AspConfigEntry
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
@@ -334,14 +334,7 @@ async def async_refresh_units(
 
 async def async_latest_occupancy(action: Action, home_id: str) -> HomeOccupancy | None:
     """Read a home's latest occupancy now (None: never moved into, so vacant)."""
-
-    async def latest() -> HomeOccupancy | None:
-        try:
-            return await action.client.get_latest_occupancy(home_id)
-        except AspNotFoundError:
-            return None
-
-    return await action.async_read(latest)
+    return await action.async_read(partial(read_latest_occupancy, action.client, home_id))
 
 
 async def async_refresh_after(what: str, refresh: Awaitable[None]) -> None:

@@ -14,7 +14,7 @@ from .api.models import Endpoint, FeatureName
 from .const import LOGGER
 from .coordinator import EndpointCoordinator
 from .data import AspConfigEntry
-from .entity import AspEndpointEntity, api_error, async_add_endpoint_entities
+from .entity import AspEndpointEntity, async_add_endpoint_entities
 from .light import is_light
 
 PARALLEL_UPDATES = 1
@@ -82,7 +82,7 @@ class DoNotDisturbSwitch(AspEndpointEntity, SwitchEntity):
         try:
             await self.coordinator.client.set_do_not_disturb(self.endpoint.id, enabled)
         except AspError as err:
-            raise api_error(err) from err
+            raise self.write_error(err) from err
         self._attr_is_on = enabled
         self.async_write_ha_state()
 

@@ -227,9 +227,20 @@ async def test_401_without_body_is_an_authentication_error(
         await make_auth(fake, session).async_get_access_token()
 
 
-async def test_lwa_429_is_retried_then_reported(
+async def test_lwa_429_is_reported_with_its_retry_after(
     fake: FakeAsp, session: aiohttp.ClientSession
 ) -> None:
+    fake.reply("POST", TOKEN_PATH, 429, {"error": "slow_down"}, headers={"Retry-After": "9"})
+    with pytest.raises(AspRateLimitError) as caught:
+        await make_auth(fake, session).async_get_access_token()
+    assert caught.value.retry_after == 9.0
+    assert len(fake.calls("POST")) == 1  # the auth itself never retries
+
+
+async def test_client_retries_a_throttled_refresh(
+    fake: FakeAsp, session: aiohttp.ClientSession
+) -> None:
+    """The client's one retry loop waits out LWA's 429 as it would the API's."""
     sleeps = Sleeps()
     fake.add(
         "POST",
@@ -238,16 +249,30 @@ async def test_lwa_429_is_retried_then_reported(
         Reply(status=429),
         token_reply(1),
     )
-    auth = make_auth(fake, session, sleep=sleeps, retry_policy=RetryPolicy(max_attempts=3))
-    assert await auth.async_get_access_token() == "test-access-token-1"
-    assert sleeps.delays[0] == 2.0
-    assert len(sleeps.delays) == 2
+    fake.reply("GET", HOME_PATH, json=HOME_BODY)
+    policy = RetryPolicy(max_attempts=3, jitter=0)
+    client = AspClient(
+        make_auth(fake, session),
+        session=session,
+        base_url=fake.url,
+        retry_policy=policy,
+        sleep=sleeps,
+    )
+    await client.get_home(HOME)
+    assert sleeps.delays == [2.0, policy.backoff(2)]
+    assert [c.headers["Authorization"] for c in fake.calls("GET")] == ["Bearer test-access-token-1"]
+
     fake.routes.clear()
-    fake.reply("POST", TOKEN_PATH, 429, {"error": "slow_down"}, headers={"Retry-After": "9"})
-    auth = make_auth(fake, session, sleep=sleeps, retry_policy=RetryPolicy(max_attempts=1))
-    with pytest.raises(AspRateLimitError) as caught:
-        await auth.async_get_access_token()
-    assert caught.value.retry_after == 9.0
+    fake.reply("POST", TOKEN_PATH, 429, headers={"Retry-After": "1"})
+    client = AspClient(
+        make_auth(fake, session),
+        session=session,
+        base_url=fake.url,
+        retry_policy=RetryPolicy(max_attempts=2),
+        sleep=sleeps,
+    )
+    with pytest.raises(AspRateLimitError):
+        await client.get_home(HOME)
 
 
 async def test_lwa_server_errors_are_not_retried(

@@ -316,8 +316,6 @@ async def test_any_token_answer_gives_a_token_or_a_typed_error(
         refresh_token="Atzr|fuzz",
         session=FakeLwaSession(replies),  # type: ignore[arg-type]
         lwa_base_url="http://lwa.invalid",
-        retry_policy=RetryPolicy(max_attempts=3, base_delay=0, max_delay=0, jitter=0),
-        sleep=_no_sleep,
     )
     try:
         token = await auth.async_get_access_token()

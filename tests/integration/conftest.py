@@ -91,7 +91,8 @@ def entry_data(simulator: RunningSimulator) -> dict[str, Any]:
         CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
         "client_id": credentials.client_id,
         "client_secret": credentials.client_secret,
-        "token": {"refresh_token": credentials.refresh_token},
+        # Never refreshed yet: the session refreshes it before the first request.
+        "token": {"refresh_token": credentials.refresh_token, "expires_at": 0},
         CONF_REGION: REGION_CUSTOM,
         CONF_API_URL: simulator.base_url,
         CONF_LWA_URL: simulator.base_url,
@@ -104,6 +105,7 @@ def config_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfig
     """A config entry for the simulator's organization, added to Home Assistant."""
     entry = MockConfigEntry(
         domain=DOMAIN,
+        minor_version=2,
         title="Alexa Smart Properties (test)",
         unique_id=simulator.credentials.organization_id,
         data=entry_data(simulator),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -307,12 +308,16 @@ async def test_refresh_token_creates_entry(
     assert result["title"] == (
         f"Alexa Smart Properties ({credentials.organization_id.rsplit('.', 1)[-1][:8]})"
     )
-    stored = result["data"]["token"]["refresh_token"]
+    token = result["data"]["token"]
+    stored = token["refresh_token"]
+    # The token the check refreshed, as an OAuth2 entry keeps it.
+    assert {"access_token", "expires_at", "expires_in", "token_type"} <= set(token)
+    assert token["expires_at"] > time.time()
     assert result["data"] == {
         CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
         "client_id": credentials.client_id,
         "client_secret": credentials.client_secret,
-        "token": {"refresh_token": stored},
+        "token": token,
         CONF_REGION: REGION_CUSTOM,
         CONF_API_URL: simulator.base_url,
         CONF_LWA_URL: simulator.base_url,
@@ -608,12 +613,18 @@ async def test_eu_region_checks_the_units_api(
         CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
         "client_id": "amzn1.application-oa2-client.eu",
         "client_secret": "secret",
-        "token": {"refresh_token": "Atzr|rotated"},
+        "token": {
+            **_lwa_token("Atzr|rotated"),
+            "expires_at": pytest.approx(time.time() + 3600, abs=60),
+        },
         CONF_REGION: "EU",
         CONF_ORGANIZATION_ID: organization_id,
     }
-    # The retry used the refresh token LWA handed out the time before.
-    assert _token_requests(aioclient_mock)[0] == "Atzr|rotated"
+    # The retry used the access token LWA handed out the time before: no new refresh.
+    assert _token_requests(aioclient_mock) == []
+    assert {h["Authorization"] for m, _u, _d, h in aioclient_mock.mock_calls if m == "GET"} == {
+        "Bearer Atza|access"
+    }
     units = [URL(url) for method, url, *_ in aioclient_mock.mock_calls if method.lower() == "get"]
     assert units[0].query["parentId"] == organization_id
     await hass.async_block_till_done()
@@ -836,16 +847,16 @@ async def test_reconfigure_custom_endpoint(
     assert result["step_id"] == "custom_endpoint"
     assert _suggested(result, CONF_API_URL) == simulator.base_url
 
-    token_before = loaded_entry.data["token"]["refresh_token"]
+    token_before = loaded_entry.data["token"]
     result = await _configure(
         hass, result, {CONF_API_URL: UNREACHABLE, CONF_LWA_URL: simulator.base_url}
     )
     assert result["step_id"] == "custom_endpoint"
     assert result["errors"] == {"base": "cannot_connect"}
-    # LWA rotated the entry's refresh token during the check: the new one is stored and
-    # the entry reloaded with it, still pointing at the old, working endpoint.
+    # The check used the entry's still valid token (no refresh, nothing rotated); the
+    # entry keeps working at the old endpoint.
     await hass.async_block_till_done()
-    assert loaded_entry.data["token"]["refresh_token"] != token_before
+    assert loaded_entry.data["token"] == token_before
     assert loaded_entry.data[CONF_API_URL] == simulator.base_url
     assert loaded_entry.state is ConfigEntryState.LOADED
     assert _is_active(simulator, loaded_entry.data["token"]["refresh_token"])
@@ -869,23 +880,27 @@ async def test_reconfigure_to_another_region(
     """Moving to a region: failures show on the region form; success drops the custom URLs."""
     original = config_entry.data["token"]["refresh_token"]
     result = await config_entry.start_reconfigure_flow(hass)
-    _amazon(aioclient_mock, original, (403, {"message": "Forbidden."}))
+    _amazon(aioclient_mock, "Atzr|rotated", (403, {"message": "Forbidden."}))
     result = await _configure(hass, result, {CONF_REGION: "eu"})
     assert result["step_id"] == "region"
     assert result["errors"] == {"base": "forbidden_organization"}
     assert _default(result, CONF_REGION) == "eu"
     assert config_entry.data[CONF_REGION] == REGION_CUSTOM
+    assert _token_requests(aioclient_mock) == [original]
+    # The refresh rotated the entry's token: stored at once, the old one may be dead.
+    assert config_entry.data["token"]["refresh_token"] == "Atzr|rotated"
 
-    _amazon(aioclient_mock, "Atzr|rotated", (200, {"results": []}))
+    _amazon(aioclient_mock, None, (200, {"results": []}))
     result = await _configure(hass, result, {CONF_REGION: "eu"})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
-    assert _token_requests(aioclient_mock) == [original]
+    assert _token_requests(aioclient_mock) == []  # the stored access token still works
     data = dict(config_entry.data)
     assert data[CONF_REGION] == "EU"
     assert CONF_API_URL not in data
     assert CONF_LWA_URL not in data
-    assert data["token"] == {"refresh_token": "Atzr|rotated"}
+    assert data["token"]["refresh_token"] == "Atzr|rotated"
+    assert data["token"]["access_token"] == "Atza|access"
     await hass.async_block_till_done()
     assert await hass.config_entries.async_unload(config_entry.entry_id)
 

@@ -147,7 +147,8 @@ async def test_failed_write_raises_translated_error(
             entity_id=_entity(hass, key, "volume"),
             **{ATTR_VALUE: 10},
         )
-    assert err.value.translation_key == "api_error"
+    assert err.value.translation_key == "action_failed"
+    assert (err.value.translation_placeholders or {}).get("action") == _entity(hass, key, "volume")
 
 
 async def test_write_succeeds_even_if_reading_back_fails(

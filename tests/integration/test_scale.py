@@ -250,7 +250,7 @@ async def test_devices_are_registered_a_batch_per_callback(
 ) -> None:
     registry = dr.async_get(hass)
     before = {d.id for d in dr.async_entries_for_config_entry(registry, loaded_entry.entry_id)}
-    devices._registered_from.pop(loaded_entry.runtime_data.endpoints)  # as on a first setup
+    loaded_entry.runtime_data.devices_registered_from = None  # as on a first setup
     with patch.object(devices, "DEVICE_BATCH", 10):
         task = hass.async_create_task(devices.async_setup_devices(hass, loaded_entry))
         await asyncio.sleep(0)

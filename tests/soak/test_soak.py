@@ -38,7 +38,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.alexa_smart_properties.api import AspClient, LwaAuth
+from custom_components.alexa_smart_properties.api import AspClient
 from custom_components.alexa_smart_properties.api.models import FeatureName, OccupancyState
 from custom_components.alexa_smart_properties.const import DOMAIN
 from custom_components.alexa_smart_properties.coordinator import AspCoordinator
@@ -130,16 +130,9 @@ async def entry(
         pref_disable_polling=True,  # the soak drives every refresh itself
     )
     mock.add_to_hass(hass)
-    with (
-        patch(
-            "custom_components.alexa_smart_properties.connection.AspClient",
-            partial(AspClient, request_timeout=CLIENT_TIMEOUT, sleep=warp.sleep),
-        ),
-        patch(
-            "custom_components.alexa_smart_properties.connection.LwaAuth",
-            # Login with Amazon never hangs here: a short timeout would only fail a refresh.
-            partial(LwaAuth, request_timeout=10, sleep=warp.sleep),
-        ),
+    with patch(
+        "custom_components.alexa_smart_properties.connection.AspClient",
+        partial(AspClient, request_timeout=CLIENT_TIMEOUT, sleep=warp.sleep),
     ):
         assert await hass.config_entries.async_setup(mock.entry_id)
         await hass.async_block_till_done()

@@ -8,7 +8,7 @@ import json
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -23,7 +23,7 @@ from .exceptions import (
     AspServerError,
     AspTimeoutError,
 )
-from .retry import RetryPolicy, SleepFunc, parse_retry_after
+from .retry import parse_retry_after
 from .session import SessionHolder
 
 _LOGGER = logging.getLogger(__name__)
@@ -55,6 +55,33 @@ class AbstractAuth(ABC):
         """
 
 
+class SingleFlight[T]:
+    """Runs one coroutine at a time on behalf of every caller that asks meanwhile.
+
+    A caller that is cancelled does not cancel the run the others await: a token refresh
+    cut off after LWA rotated the refresh token would lose the only one that still works.
+    """
+
+    def __init__(self) -> None:
+        """Start with nothing running."""
+        self._task: asyncio.Task[T] | None = None
+
+    async def run(self, start: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """Join the run in progress, or begin one with `start()`; return its result."""
+        task = self._task
+        if task is None:
+            task = asyncio.get_running_loop().create_task(start())
+            self._task = task
+            task.add_done_callback(self._done)
+        return await asyncio.shield(task)
+
+    def _done(self, task: asyncio.Task[T]) -> None:
+        if self._task is task:
+            self._task = None
+        if not task.cancelled():
+            task.exception()  # retrieved here so an unawaited failure is not reported
+
+
 class LwaAuth(SessionHolder, AbstractAuth):
     """Refreshes LWA access tokens with a client ID, client secret and refresh token.
 
@@ -78,8 +105,6 @@ class LwaAuth(SessionHolder, AbstractAuth):
         access_token: str | None = None,
         access_token_expires_at: float | None = None,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
-        retry_policy: RetryPolicy | None = None,
-        sleep: SleepFunc = asyncio.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """Create the auth.
@@ -99,10 +124,8 @@ class LwaAuth(SessionHolder, AbstractAuth):
         self._access_token = access_token
         self._expires_at = access_token_expires_at if access_token else None
         self._timeout = request_timeout
-        self._retry = retry_policy or RetryPolicy()
-        self._sleep = sleep
         self._clock = clock
-        self._refresh_task: asyncio.Task[str] | None = None
+        self._refresh_flight: SingleFlight[str] = SingleFlight()
 
     def __repr__(self) -> str:
         """Describe the auth without any secret."""
@@ -142,30 +165,14 @@ class LwaAuth(SessionHolder, AbstractAuth):
 
     async def async_refresh(self) -> str:
         """Refresh now and return the new access token; joins a refresh already running."""
-        task = self._refresh_task
-        if task is None:
-            task = asyncio.get_running_loop().create_task(self._refresh())
-            self._refresh_task = task
-            task.add_done_callback(self._refresh_done)
-        # shield: a waiter that is cancelled must not cancel the refresh the others await.
-        return await asyncio.shield(task)
-
-    def _refresh_done(self, task: asyncio.Task[str]) -> None:
-        if self._refresh_task is task:
-            self._refresh_task = None
-        if not task.cancelled():
-            task.exception()  # retrieved here so an unawaited failure is not reported
+        return await self._refresh_flight.run(self._refresh)
 
     async def _refresh(self) -> str:
         data = await self._post_token_request()
-        access_token = data.get("access_token")
-        if not isinstance(access_token, str) or not access_token:
-            raise AspInvalidResponseError("LWA token response has no access_token")
-        expires_in = data.get("expires_in", _DEFAULT_TOKEN_LIFETIME)
-        if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
-            raise AspInvalidResponseError("LWA token response has an invalid expires_in")
+        access_token: str = data["access_token"]
+        expires_in: float = data["expires_in"]
         self._access_token = access_token
-        self._expires_at = self._clock() + float(expires_in)
+        self._expires_at = self._clock() + expires_in
         new_refresh_token = data.get("refresh_token")
         if (
             isinstance(new_refresh_token, str)
@@ -189,70 +196,92 @@ class LwaAuth(SessionHolder, AbstractAuth):
             _LOGGER.exception("Storing the rotated LWA refresh token failed")
 
     async def _post_token_request(self) -> dict[str, Any]:
-        form = {
-            "grant_type": "refresh_token",
-            "refresh_token": self._refresh_token,
-            "client_id": self._client_id,
-            "client_secret": self._client_secret,
-        }
-        session = self._get_session()
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                async with (
-                    asyncio.timeout(self._timeout),
-                    session.post(
-                        self._token_url, data=form, headers={"Accept": "application/json"}
-                    ) as resp,
-                ):
-                    status = resp.status
-                    body = await resp.read()
-                    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-            except TimeoutError as err:
-                raise AspTimeoutError("Timed out refreshing the LWA access token") from err
-            except aiohttp.ClientError as err:
-                raise AspConnectionError(
-                    f"Could not reach LWA to refresh the access token: {type(err).__name__}"
-                ) from err
-            # POST: only 429 is safe to repeat (LWA may have rotated the token otherwise).
-            if status == 429 and attempt < self._retry.max_attempts:
-                delay = retry_after if retry_after is not None else self._retry.backoff(attempt)
-                if delay <= self._retry.max_retry_after:
-                    await self._sleep(delay)
-                    continue
-            return self._handle_token_response(status, body, retry_after)
+        # No retry here: a throttled refresh (429) is retried with the request waiting for
+        # the token, by the client's one retry loop.
+        form = refresh_form(self._client_id, self._client_secret, self._refresh_token)
+        return await async_request_token(
+            self._get_session(), self._token_url, form, request_timeout=self._timeout
+        )
 
-    def _handle_token_response(
-        self, status: int, body: bytes, retry_after: float | None
-    ) -> dict[str, Any]:
-        try:
-            data = json.loads(body) if body else {}
-        except ValueError:
-            data = None
-        if 200 <= status < 300:
-            if not isinstance(data, dict):
-                raise AspInvalidResponseError("LWA token response is not a JSON object")
-            return data
-        error = description = None
-        if isinstance(data, dict):
-            error = data.get("error") if isinstance(data.get("error"), str) else None
-            if isinstance(data.get("error_description"), str):
-                description = self._redact(data["error_description"])
-        detail = f"{error}: {description}" if description else (error or f"HTTP {status}")
-        message = f"LWA refused the token refresh ({detail})"
-        if status == 429:
-            raise AspRateLimitError(message, retry_after=retry_after, code=error)
-        if status >= 500:
-            raise AspServerError(message, status=status, code=error)
-        if error is not None or status in (400, 401, 403):
-            # invalid_grant, invalid_client, unauthorized_client, invalid_request: the
-            # stored credentials cannot produce a token; only a new sign-in helps.
-            raise AspAuthenticationError(message, status=status, code=error)
-        raise AspError(message, status=status)
 
-    def _redact(self, text: str) -> str:
-        for secret in (self._client_secret, self._refresh_token, self._access_token):
-            if secret:
-                text = text.replace(secret, _REDACTED)
-        return text
+def refresh_form(client_id: str, client_secret: str, refresh_token: str) -> dict[str, str]:
+    """Return the form of a refresh token grant."""
+    return {
+        "grant_type": "refresh_token",
+        "refresh_token": refresh_token,
+        "client_id": client_id,
+        "client_secret": client_secret,
+    }
+
+
+async def async_request_token(
+    session: aiohttp.ClientSession,
+    token_url: str,
+    form: dict[str, str],
+    *,
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+) -> dict[str, Any]:
+    """Post one token request to LWA and return its answer, checked.
+
+    The answer has a non-empty `access_token` and a numeric `expires_in` (LWA's
+    documented hour when left out), and may have a new `refresh_token`. Failures raise
+    the matching `AspError`; secrets from `form` that LWA echoes are redacted.
+    """
+    try:
+        async with (
+            asyncio.timeout(request_timeout),
+            session.post(token_url, data=form, headers={"Accept": "application/json"}) as resp,
+        ):
+            status = resp.status
+            body = await resp.read()
+            retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+    except TimeoutError as err:
+        raise AspTimeoutError("Timed out refreshing the LWA access token") from err
+    except aiohttp.ClientError as err:
+        raise AspConnectionError(
+            f"Could not reach LWA to refresh the access token: {type(err).__name__}"
+        ) from err
+    data = _token_response(status, body, retry_after, form)
+    access_token = data.get("access_token")
+    if not isinstance(access_token, str) or not access_token:
+        raise AspInvalidResponseError("LWA token response has no access_token")
+    expires_in = data.get("expires_in", _DEFAULT_TOKEN_LIFETIME)
+    if isinstance(expires_in, bool) or not isinstance(expires_in, int | float):
+        raise AspInvalidResponseError("LWA token response has an invalid expires_in")
+    return {**data, "expires_in": float(expires_in)}
+
+
+def _token_response(
+    status: int, body: bytes, retry_after: float | None, form: dict[str, str]
+) -> dict[str, Any]:
+    try:
+        data = json.loads(body) if body else {}
+    except ValueError:
+        data = None
+    if 200 <= status < 300:
+        if not isinstance(data, dict):
+            raise AspInvalidResponseError("LWA token response is not a JSON object")
+        return data
+    error = description = None
+    if isinstance(data, dict):
+        error = data.get("error") if isinstance(data.get("error"), str) else None
+        if isinstance(data.get("error_description"), str):
+            description = _redact(data["error_description"], form)
+    detail = f"{error}: {description}" if description else (error or f"HTTP {status}")
+    message = f"LWA refused the token refresh ({detail})"
+    if status == 429:
+        raise AspRateLimitError(message, retry_after=retry_after, code=error)
+    if status >= 500:
+        raise AspServerError(message, status=status, code=error)
+    if error is not None or status in (400, 401, 403):
+        # invalid_grant, invalid_client, unauthorized_client, invalid_request: the
+        # stored credentials cannot produce a token; only a new sign-in helps.
+        raise AspAuthenticationError(message, status=status, code=error)
+    raise AspError(message, status=status)
+
+
+def _redact(text: str, form: dict[str, str]) -> str:
+    for key, secret in form.items():
+        if key != "grant_type" and secret:
+            text = text.replace(secret, _REDACTED)
+    return text

@@ -5,9 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
-from jsonschema.exceptions import SchemaError
-from jsonschema.validators import validator_for
-
 from . import validation
 from .const import AUTOMATION_TEMPLATES_PAGE, AUTOMATIONS_PAGE
 from .exceptions import AspValidationError
@@ -22,23 +19,6 @@ _AUTOMATIONS = "/v2/automations"
 def _friendly_name(text: str) -> dict[str, Any]:
     # The Automation page's examples send the name without the NameValue "type".
     return {"value": {"text": validation.automation_friendly_name(text)}}
-
-
-def _data_definition(value: object) -> dict[str, Any]:
-    """Check that each parameter of a dataDefinition is a valid JSON Schema."""
-    if not isinstance(value, Mapping):
-        raise AspValidationError("dataDefinition: must be an object", field="dataDefinition")
-    for key, schema in value.items():
-        field = f"dataDefinition.{key}"
-        if not isinstance(schema, Mapping):
-            raise AspValidationError(f"{field}: must be a JSON Schema object", field=field)
-        try:
-            validator_for(schema).check_schema(dict(schema))
-        except SchemaError as err:
-            raise AspValidationError(
-                f"{field}: not a valid JSON Schema: {err.message}", field=field
-            ) from None
-    return dict(value)
 
 
 def _data(value: object, field: str) -> dict[str, Any]:
@@ -74,7 +54,7 @@ class AutomationsApi(ApiCore):
             }
         }
         if data_definition is not None:
-            body["dataDefinition"] = _data_definition(data_definition)
+            body["dataDefinition"] = validation.data_definition(data_definition)
         if friendly_name is not None:
             body["friendlyName"] = _friendly_name(friendly_name)
         response = await self._request("POST", _TEMPLATES, body=body)

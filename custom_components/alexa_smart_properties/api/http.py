@@ -168,35 +168,43 @@ class ApiCore(SessionHolder):
         token_refused = False
         while True:
             attempt += 1
-            token = await self._auth.async_get_access_token()
-            headers["Authorization"] = f"Bearer {token}"
             retry_after: float | None = None
             try:
-                raw = await self._send(method, url, url_path, headers, data)
-            except AspConnectionError as err:  # timeouts included
+                token = await self._auth.async_get_access_token()
+            except AspRateLimitError as err:
+                # LWA throttled the token refresh: nothing reached the API, so any method
+                # may wait and try again.
                 error: AspError = err
-                retryable = idempotent
+                retry_after = err.retry_after
+                retryable = True
             else:
-                if 200 <= raw.status < 300:
-                    return ApiResponse(
-                        raw.status,
-                        _parse_body(raw.body, raw.request_id) if decode else None,
-                        raw.request_id,
-                        raw.location,
-                        raw.body,
+                headers["Authorization"] = f"Bearer {token}"
+                try:
+                    raw = await self._send(method, url, url_path, headers, data)
+                except AspConnectionError as err:  # timeouts included
+                    error = err
+                    retryable = idempotent
+                else:
+                    if 200 <= raw.status < 300:
+                        return ApiResponse(
+                            raw.status,
+                            _parse_body(raw.body, raw.request_id) if decode else None,
+                            raw.request_id,
+                            raw.location,
+                            raw.body,
+                        )
+                    if raw.status == 401 and not token_refused:
+                        # The token may have been revoked or expired early: get a fresh
+                        # one once; the service did not act on a request it refused.
+                        token_refused = True
+                        attempt -= 1
+                        await self._auth.async_invalidate_access_token(token)
+                        continue
+                    retry_after = raw.retry_after
+                    error = _error_for(method, url_path, raw, token=token)
+                    retryable = raw.status == 429 or (
+                        idempotent and raw.status in RETRYABLE_SERVER_STATUSES
                     )
-                if raw.status == 401 and not token_refused:
-                    # The token may have been revoked or expired early: get a fresh one
-                    # once; the service did not act on a request it refused.
-                    token_refused = True
-                    attempt -= 1
-                    await self._auth.async_invalidate_access_token(token)
-                    continue
-                retry_after = raw.retry_after
-                error = _error_for(method, url_path, raw, token=token)
-                retryable = raw.status == 429 or (
-                    idempotent and raw.status in RETRYABLE_SERVER_STATUSES
-                )
             if not retryable or attempt >= self._retry.max_attempts:
                 raise error
             delay = retry_after if retry_after is not None else self._retry.backoff(attempt)

@@ -11,6 +11,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
+
 from .const import (
     AUTOMATION_FRIENDLY_NAME_MAX,
     DEFAULT_UNIT,
@@ -420,6 +423,23 @@ def trigger(value: object, field: str = "trigger") -> dict[str, Any]:
         for key in ("latitude", "longitude"):
             # Only "a number": the page's own example uses latitude 100.
             _number_or_placeholder(payload.get(key), -math.inf, math.inf, f"{field}.payload.{key}")
+    return dict(value)
+
+
+def data_definition(value: object, field: str = "dataDefinition") -> dict[str, Any]:
+    """Check that each parameter of a dataDefinition is a valid JSON Schema."""
+    if not isinstance(value, Mapping):
+        raise AspValidationError(f"{field}: must be an object", field=field)
+    for key, schema in value.items():
+        where = f"{field}.{key}"
+        if not isinstance(schema, Mapping):
+            raise AspValidationError(f"{where}: must be a JSON Schema object", field=where)
+        try:
+            validator_for(schema).check_schema(dict(schema))
+        except SchemaError as err:
+            raise AspValidationError(
+                f"{where}: not a valid JSON Schema: {err.message}", field=where
+            ) from None
     return dict(value)
 
 
