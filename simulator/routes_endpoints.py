@@ -91,7 +91,11 @@ async def list_endpoints(request: web.Request) -> web.Response:
         token=optional_query(request, "nextToken"),
         max_results=max_results,
         ordered=True,
-        where=lambda e: e.unit_id not in private and all(p(e) for p in predicates),
+        where=lambda e: (
+            e.unit_id not in private
+            and e.id not in state.unlisted
+            and all(p(e) for p in predicates)
+        ),
     )
     body: JsonObject = {"results": [endpoint_json(sim, e, expand) for e in page]}
     if token:

@@ -178,6 +178,9 @@ class SimState:
         self.homes: dict[str, Home] = {}
         self.occupancies: dict[str, Occupancy] = {}
         self.endpoints: dict[str, Endpoint] = {}
+        # Endpoints that listings leave out while direct reads still find them: a truncated
+        # page or a glitch at Amazon (set by tests and the admin API, never saved).
+        self.unlisted: set[str] = set()
         self.skills: dict[str, Skill] = {}
         self.enablements: dict[tuple[str, str], Enablement] = {}
         self.templates: dict[str, Template] = {}

@@ -14,6 +14,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .connection import async_get_implementation, build_client
 from .const import (
+    CONF_DEVICE_GRACE,
     CONF_ENDPOINT_INTERVAL,
     CONF_INVENTORY_INTERVAL,
     CONF_OCCUPANCY_INTERVAL,
@@ -26,6 +27,7 @@ from .const import (
 from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoordinator
 from .data import AspConfigEntry, AspRuntimeData
 from .devices import async_setup_devices, async_sync_devices, device_is_stale
+from .endpoint_lifecycle import DEFAULT_GRACE
 from .entity_budget import EntityBudget
 from .oauth import EntryAuth
 from .services import async_setup_services
@@ -89,6 +91,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
         max(
             _interval(entry, CONF_ENDPOINT_INTERVAL, DEFAULT_ENDPOINT_INTERVAL),
             MIN_ENDPOINT_INTERVAL,
+        ),
+        timedelta(
+            hours=entry.options.get(CONF_DEVICE_GRACE) or DEFAULT_GRACE.total_seconds() / 3600
         ),
     )
     # In order: occupancy needs the homes, endpoints need occupancy (the privacy rule).

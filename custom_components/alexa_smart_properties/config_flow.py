@@ -53,6 +53,7 @@ from .const import (
     CONF_API_URL,
     CONF_AUTH_METHOD,
     CONF_COMMUNITIES,
+    CONF_DEVICE_GRACE,
     CONF_ENDPOINT_INTERVAL,
     CONF_INVENTORY_INTERVAL,
     CONF_LWA_URL,
@@ -68,6 +69,7 @@ from .const import (
     REGION_CUSTOM,
 )
 from .data import AspConfigEntry
+from .endpoint_lifecycle import DEFAULT_GRACE
 from .oauth import FlowAuth
 
 _LOGGER = logging.getLogger(__name__)
@@ -460,6 +462,12 @@ class AspOptionsFlow(OptionsFlowWithReload):
                         CONF_ENDPOINT_INTERVAL, DEFAULT_ENDPOINT_INTERVAL.total_seconds() / 60
                     ),
                 ): NumberSelector(endpoint_minutes),
+                vol.Required(
+                    CONF_DEVICE_GRACE,
+                    default=options.get(CONF_DEVICE_GRACE, DEFAULT_GRACE.total_seconds() / 3600),
+                ): NumberSelector(
+                    NumberSelectorConfig(min=1, max=720, step=1, mode=NumberSelectorMode.BOX)
+                ),
                 vol.Optional(CONF_COMMUNITIES, default=selected): SelectSelector(
                     SelectSelectorConfig(
                         options=[

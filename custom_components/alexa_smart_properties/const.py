@@ -29,6 +29,7 @@ CONF_INVENTORY_INTERVAL: Final = "inventory_interval"
 CONF_OCCUPANCY_INTERVAL: Final = "occupancy_interval"
 CONF_ENDPOINT_INTERVAL: Final = "endpoint_interval"
 CONF_COMMUNITIES: Final = "communities"
+CONF_DEVICE_GRACE: Final = "device_removal_hours"
 
 DEFAULT_INVENTORY_INTERVAL: Final = timedelta(minutes=15)
 DEFAULT_OCCUPANCY_INTERVAL: Final = timedelta(minutes=5)

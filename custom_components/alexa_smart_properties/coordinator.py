@@ -47,6 +47,7 @@ from .const import (
     PENDING_OCCUPANCY_INTERVAL,
 )
 from .data import AspConfigEntry
+from .endpoint_lifecycle import DEFAULT_GRACE, Absence, AbsentEndpoints, Removal
 
 # After this many refreshes in a row refused with 429, tell the user in a repair issue.
 THROTTLED_REFRESHES_FOR_ISSUE = 3
@@ -387,16 +388,24 @@ def endpoint_key(endpoint: Endpoint) -> str:
 
 @dataclass(frozen=True, slots=True)
 class EndpointData:
-    """Endpoints by stable key: the visible ones, and those the privacy rule hides now."""
+    """Endpoints by stable key: visible, hidden by the privacy rule, or missing.
+
+    Missing: absent from the listing though their home is vacant (see endpoint_lifecycle).
+    """
 
     visible: dict[str, Endpoint] = field(default_factory=dict)
     hidden: dict[str, Endpoint] = field(default_factory=dict)
+    missing: dict[str, Endpoint] = field(default_factory=dict)
 
     __hash__ = None  # type: ignore[assignment]  # holds dicts
 
     def get(self, key: str) -> Endpoint | None:
-        """Return an endpoint, visible or last seen before it was hidden."""
-        return self.visible.get(key) or self.hidden.get(key)
+        """Return an endpoint, visible or last seen before it was hidden or went missing."""
+        return self.visible.get(key) or self.hidden.get(key) or self.missing.get(key)
+
+    def known(self) -> dict[str, Endpoint]:
+        """Return every endpoint the estate still has: visible, hidden or missing."""
+        return {**self.missing, **self.hidden, **self.visible}
 
     def __eq__(self, other: object) -> bool:
         """Compare endpoint by endpoint; an unchanged one is the same object, checked first.
@@ -406,8 +415,10 @@ class EndpointData:
         """
         if not isinstance(other, EndpointData):
             return NotImplemented
-        return _same_endpoints(self.visible, other.visible) and _same_endpoints(
-            self.hidden, other.hidden
+        return (
+            _same_endpoints(self.visible, other.visible)
+            and _same_endpoints(self.hidden, other.hidden)
+            and _same_endpoints(self.missing, other.missing)
         )
 
 
@@ -459,8 +470,9 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         inventory: InventoryCoordinator,
         occupancy: OccupancyCoordinator,
         interval: timedelta,
+        grace: timedelta = DEFAULT_GRACE,
     ) -> None:
-        """Create the endpoint coordinator."""
+        """Create the endpoint coordinator; `grace`: how long a missing device is kept."""
         super().__init__(hass, entry, client, interval)
         self.inventory = inventory
         self.occupancy = occupancy
@@ -472,6 +484,7 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
         # Offline counts per unit for one refresh's data.
         self._offline: tuple[EndpointData | None, Counter[str]] = (None, Counter())
         self._offline_verdicts = EndpointVerdicts(lambda endpoint: endpoint.reachable is False)
+        self.absent = AbsentEndpoints(grace)
 
     def offline_by_unit(self) -> Counter[str]:
         """Return how many visible endpoints of each unit are offline.
@@ -510,7 +523,9 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
             return
         endpoint = await self.client.get_endpoint(current.id, expand=EXPAND_WITH_STATE)
         visible = {**self.data.visible, key: endpoint}
-        self.data = EndpointData(visible=visible, hidden=self.data.hidden)
+        self.data = EndpointData(
+            visible=visible, hidden=self.data.hidden, missing=self.data.missing
+        )
         self.async_update_listeners()
 
     async def _async_fetch(self) -> EndpointData:
@@ -528,9 +543,46 @@ class EndpointCoordinator(AspCoordinator[EndpointData]):
             if included and endpoint.unit_id not in homes:
                 continue
             visible[endpoint_key(endpoint)] = endpoint
-        hidden = {
-            key: endpoint
-            for key, endpoint in {**previous.hidden, **previous.visible}.items()
-            if key not in visible and self.occupancy.hides_devices(endpoint.unit_id)
-        }
-        return EndpointData(visible=visible, hidden=hidden)
+        known = previous.known()
+        absence = self.absent.judge(
+            {key: endpoint for key, endpoint in known.items() if key not in visible},
+            previous.missing,
+            self.occupancy.hides_devices,
+        )
+        for key in absence.to_confirm:
+            await self._async_confirm_missing(key, absence, visible, homes if included else None)
+        for removal in absence.removed:
+            LOGGER.info(
+                "Removing device %s (%s): %s",
+                removal.endpoint.friendly_name or removal.key,
+                removal.endpoint.id,
+                removal.reason,
+            )
+        return EndpointData(visible=visible, hidden=absence.hidden, missing=absence.missing)
+
+    async def _async_confirm_missing(
+        self,
+        key: str,
+        absence: Absence,
+        visible: dict[str, Endpoint],
+        homes: Mapping[str, Any] | None,
+    ) -> None:
+        """Read a device the listing lacked: gone (404), private (403) or there after all."""
+        endpoint = absence.missing[key]
+        try:
+            async with self.request_slots:
+                current = await self.client.get_endpoint(endpoint.id, expand=EXPAND_WITH_STATE)
+        except AspNotFoundError:
+            del absence.missing[key]
+            absence.removed.append(Removal(key, endpoint, "Amazon no longer has it"))
+        except AspForbiddenError:
+            absence.hidden[key] = absence.missing.pop(key)  # private: its home is taken
+        except AspError as err:
+            LOGGER.debug("Device %s is missing and could not be read: %s", endpoint.id, err)
+        else:
+            if homes is not None and current.unit_id not in homes:
+                del absence.missing[key]
+                absence.removed.append(Removal(key, endpoint, "moved out of the included homes"))
+            else:
+                visible[key] = current  # the listing missed it this once
+                del absence.missing[key]

@@ -26,7 +26,7 @@ MANUFACTURER = "Amazon"
 
 
 def current_device_keys(entry: AspConfigEntry) -> set[str]:
-    """Return the keys of every device the estate has now (hidden endpoints included)."""
+    """Return the keys of every device the estate has now (hidden and missing included)."""
     runtime = entry.runtime_data
     inventory = runtime.inventory.data
     return {
@@ -34,6 +34,7 @@ def current_device_keys(entry: AspConfigEntry) -> set[str]:
         *inventory.homes,
         *runtime.endpoints.data.visible,
         *runtime.endpoints.data.hidden,
+        *runtime.endpoints.data.missing,
     }
 
 

@@ -57,6 +57,7 @@ async def async_get_config_entry_diagnostics(
             "endpoints": {
                 "visible": [endpoint.raw for endpoint in runtime.endpoints.data.visible.values()],
                 "hidden": [endpoint.raw for endpoint in runtime.endpoints.data.hidden.values()],
+                "missing": [endpoint.raw for endpoint in runtime.endpoints.data.missing.values()],
             },
         },
         TO_REDACT,

@@ -198,6 +198,8 @@ async def _async_write_device(
         {"endpoint_id": target.endpoint_id},
     )
     if refresh:
+        if target.key is not None:  # gone for sure: no grace period for this one
+            action.entry.runtime_data.endpoints.absent.mark_gone(target.key)
         await _async_refresh_endpoints(action)
     return None
 

@@ -40,6 +40,7 @@ from custom_components.alexa_smart_properties.const import (
     CONF_API_URL,
     CONF_AUTH_METHOD,
     CONF_COMMUNITIES,
+    CONF_DEVICE_GRACE,
     CONF_ENDPOINT_INTERVAL,
     CONF_INVENTORY_INTERVAL,
     CONF_LWA_URL,
@@ -963,6 +964,7 @@ async def test_options_flow(
     assert _default(result, CONF_INVENTORY_INTERVAL) == 15
     assert _default(result, CONF_OCCUPANCY_INTERVAL) == 5
     assert _default(result, CONF_ENDPOINT_INTERVAL) == 2
+    assert _default(result, CONF_DEVICE_GRACE) == 24
     assert _default(result, CONF_COMMUNITIES) == []
     selector = _selector(result, CONF_COMMUNITIES)
     communities = {c.id: c.name for c in simulator.sim.state.communities.values()}
@@ -976,6 +978,7 @@ async def test_options_flow(
             CONF_INVENTORY_INTERVAL: 30,
             CONF_OCCUPANCY_INTERVAL: 10,
             CONF_ENDPOINT_INTERVAL: 5,
+            CONF_DEVICE_GRACE: 48,
             CONF_COMMUNITIES: [chosen],
         },
     )
@@ -984,6 +987,7 @@ async def test_options_flow(
         CONF_INVENTORY_INTERVAL: 30,
         CONF_OCCUPANCY_INTERVAL: 10,
         CONF_ENDPOINT_INTERVAL: 5,
+        CONF_DEVICE_GRACE: 48,
         CONF_COMMUNITIES: [chosen],
     }
     await hass.async_block_till_done()
@@ -991,6 +995,7 @@ async def test_options_flow(
     assert loaded_entry.runtime_data is not runtime_before
     assert loaded_entry.runtime_data.inventory.update_interval is not None
     assert loaded_entry.runtime_data.inventory.update_interval.total_seconds() == 30 * 60
+    assert loaded_entry.runtime_data.endpoints.absent.grace.total_seconds() == 48 * 3600
 
     # Shown again: the saved values are the defaults.
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
