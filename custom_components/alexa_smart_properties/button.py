@@ -11,12 +11,12 @@ from .api import AspClient
 from .api.models import FeatureName
 from .coordinator import EndpointCoordinator
 from .data import AspConfigEntry
-from .entity import AspEndpointEntity, async_add_endpoint_entities
+from .entity import AspEndpointControl, async_add_endpoint_entities
 
 PARALLEL_UPDATES = 1
 
 
-class DeleteTimersButton(AspEndpointEntity, ButtonEntity):
+class DeleteTimersButton(AspEndpointControl, ButtonEntity):
     """Delete every timer on an Echo device."""
 
     _attr_entity_category = EntityCategory.CONFIG

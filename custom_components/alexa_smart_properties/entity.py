@@ -114,6 +114,19 @@ class AspEndpointEntity(AspEntity[EndpointCoordinator]):
         """Return the translated error of a write Amazon refused or failed."""
         return service_error(self.hass, self.coordinator.config_entry, self.entity_id, err)
 
+
+class AspEndpointControl(AspEndpointEntity):
+    """A control of an endpoint: unavailable too while the device is unreachable.
+
+    Amazon refuses writes to an unreachable device, and its properties come as errors: an
+    offline light offers no switch (its connectivity sensor still shows it offline).
+    """
+
+    @property
+    def available(self) -> bool:
+        """Return False when the endpoint is hidden, gone or unreachable."""
+        return super().available and self.endpoint.reachable is not False
+
     async def async_write(self, write: Callable[[AspClient, str], Awaitable[None]]) -> None:
         """Send a write for this endpoint, then read the endpoint back to show the result."""
         client = self.coordinator.client

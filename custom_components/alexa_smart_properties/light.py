@@ -19,7 +19,7 @@ from .api import AspClient
 from .api.models import Endpoint, FeatureName
 from .coordinator import EndpointCoordinator
 from .data import AspConfigEntry
-from .entity import AspEndpointEntity, async_add_endpoint_entities
+from .entity import AspEndpointControl, async_add_endpoint_entities
 
 PARALLEL_UPDATES = 1
 
@@ -47,7 +47,7 @@ def color_modes(endpoint: Endpoint) -> set[ColorMode]:
     return modes or {ColorMode.BRIGHTNESS}
 
 
-class AspLight(AspEndpointEntity, LightEntity):
+class AspLight(AspEndpointControl, LightEntity):
     """A dimmable or colour light."""
 
     _attr_name = None

@@ -10,12 +10,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .api.models import FeatureName
 from .coordinator import EndpointCoordinator
 from .data import AspConfigEntry
-from .entity import AspEndpointEntity, async_add_endpoint_entities
+from .entity import AspEndpointControl, async_add_endpoint_entities
 
 PARALLEL_UPDATES = 1
 
 
-class VolumeNumber(AspEndpointEntity, NumberEntity):
+class VolumeNumber(AspEndpointControl, NumberEntity):
     """Speaker volume, 0-100 %."""
 
     _attr_translation_key = "volume"

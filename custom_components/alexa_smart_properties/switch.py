@@ -14,7 +14,7 @@ from .api.models import Endpoint, FeatureName
 from .const import LOGGER
 from .coordinator import EndpointCoordinator
 from .data import AspConfigEntry
-from .entity import AspEndpointEntity, async_add_endpoint_entities
+from .entity import AspEndpointControl, async_add_endpoint_entities
 from .light import is_light
 
 PARALLEL_UPDATES = 1
@@ -25,7 +25,7 @@ def is_switch(endpoint: Endpoint) -> bool:
     return endpoint.has_feature(FeatureName.POWER) and not is_light(endpoint)
 
 
-class PowerSwitch(AspEndpointEntity, SwitchEntity):
+class PowerSwitch(AspEndpointControl, SwitchEntity):
     """Power of a plug or another on/off endpoint."""
 
     _attr_device_class = SwitchDeviceClass.OUTLET
@@ -50,7 +50,7 @@ class PowerSwitch(AspEndpointEntity, SwitchEntity):
         await self.async_write(AspClient.turn_off)
 
 
-class DoNotDisturbSwitch(AspEndpointEntity, SwitchEntity):
+class DoNotDisturbSwitch(AspEndpointControl, SwitchEntity):
     """Do Not Disturb of an Echo device.
 
     The setting is not part of the endpoint listing: reading it costs one request per
