@@ -201,6 +201,26 @@ class InventoryData:
         """Return the homes of a community."""
         return [home for home in self.homes.values() if home.home_community_id == community_id]
 
+    def home_labels(self) -> dict[str, str]:
+        """Return each home's name as shown: with its community where names repeat.
+
+        Real estates reuse unit numbers in every building: two "Unit 101" become "Maple
+        Court Unit 101" and "Cedar Heights Unit 101" (device names, areas, entity IDs).
+        """
+        repeated = {
+            name
+            for name, count in Counter(home.name for home in self.homes.values()).items()
+            if count > 1
+        }
+        labels: dict[str, str] = {}
+        for home in self.homes.values():
+            community = self.communities.get(home.home_community_id)
+            if home.name in repeated and community is not None and community.name:
+                labels[home.id] = f"{community.name} {home.name}"
+            else:
+                labels[home.id] = home.name or home.id
+        return labels
+
 
 class InventoryCoordinator(AspCoordinator[InventoryData]):
     """Slow poll of what rarely changes."""

@@ -81,9 +81,11 @@ def _sync(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> Iterator[None]:
     last_inventory, last_endpoints = runtime.devices_registered_from or (None, EndpointData())
     if inventory is last_inventory:
         # Homes and communities as registered; only endpoints that changed are looked at.
+        labels: dict[str, str] | None = None
         for key, endpoint in endpoints.visible.items():
             if last_endpoints.visible.get(key) is not endpoint:
-                _register_endpoint(registry, entry, key, endpoint, None)
+                labels = labels if labels is not None else inventory.home_labels()
+                _register_endpoint(registry, entry, key, endpoint, None, labels)
                 yield
         runtime.devices_registered_from = (inventory, endpoints)
         _remove_vanished(registry, entry)
@@ -94,18 +96,19 @@ def _sync(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> Iterator[None]:
             registry, entry, community.id, name=community.name, model="Home community"
         )
         yield
+    labels = inventory.home_labels()
     for home in inventory.homes.values():
         ids[home.id] = _ensure(
             registry,
             entry,
             home.id,
-            name=home.name,
+            name=labels[home.id],
             model="Home",
             via_device_id=ids.get(home.home_community_id),
         )
         yield
     for key, endpoint in endpoints.visible.items():
-        _register_endpoint(registry, entry, key, endpoint, ids)
+        _register_endpoint(registry, entry, key, endpoint, ids, labels)
         yield
     runtime.devices_registered_from = (inventory, endpoints)
     _remove_vanished(registry, entry)
@@ -146,12 +149,15 @@ def _register_endpoint(
     key: str,
     endpoint: Endpoint,
     ids: dict[str, str] | None,
+    labels: dict[str, str],
 ) -> None:
-    """Register an endpoint under its home; `ids` maps homes to device IDs (None: look up)."""
+    """Register an endpoint under its home; `ids` maps homes to device IDs (None: look up).
+
+    `labels` are the homes' names as shown (`InventoryData.home_labels`): its area.
+    """
     inventory = entry.runtime_data.inventory.data
     unit_id = endpoint.unit_id or ""
-    home = inventory.homes.get(unit_id)
-    area = home.name if home else inventory.unit_names.get(unit_id)
+    area = labels.get(unit_id) or inventory.unit_names.get(unit_id)
     if ids is None:
         parent = registry.async_get_device_by_identifier((DOMAIN, unit_id), entry.entry_id)
         ids = {unit_id: parent.id} if parent else {}
