@@ -93,6 +93,8 @@ def describe(data: Mapping[str, Any]) -> str:
     outcome = data.get(ATTR_OUTCOME)
     if outcome == Outcome.FAILED:
         message = f"tried: {message}; it failed: {data.get(ATTR_ERROR)}"
+    elif outcome == Outcome.UNKNOWN:
+        message = f"sent: {message}; its outcome is unknown: {data.get(ATTR_ERROR)}"
     elif outcome == Outcome.PARTIAL:
         failed = len(details.get("failed_units") or [])
         message = f"{message} (failed for {failed} of {len(targets)}: {data.get(ATTR_ERROR)})"

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util.hass_dict import HassKey
 
 from .api import (
     AspAuthenticationError,
     AspBadRequestError,
     AspClient,
+    AspConnectionError,
     AspError,
     AspForbiddenError,
     AspNotFoundError,
@@ -24,7 +36,7 @@ from .api import (
 from .audit import AuditTarget, Outcome, async_record
 from .const import DOMAIN, LOGGER
 from .coordinator import gather_bounded, read_automations, read_skills
-from .data import AspConfigEntry
+from .data import AspConfigEntry, AspRuntimeData
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_DEVICE_ID: Final = "device_id"
@@ -91,13 +103,44 @@ def service_error(
     )
 
 
+# The changes under way, by what they change: ("home", home_id), ("skill", unit, skill)...
+_CHANGES_UNDER_WAY: Final[HassKey[set[tuple[str, ...]]]] = HassKey(f"{DOMAIN}_changes_under_way")
+
+
+def describe_change(targets: Iterable[AuditTarget], details: Mapping[str, Any] | None) -> str:
+    """Return what a change was, for an error that says it was (or may have been) sent."""
+    what = names_of(list(targets))
+    said = ", ".join(
+        f"{key} {value}"
+        for key, value in (details or {}).items()
+        if isinstance(value, str | int) and not isinstance(value, bool)
+    )
+    return f"{what} ({said})" if what and said else what or said
+
+
+def names_of(targets: Sequence[AuditTarget], shown: int = 3) -> str:
+    """Return the targets' names for a message: the first few, then how many more."""
+    names = [target.name or target.id for target in targets[:shown]]
+    more = len(targets) - shown
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
 @dataclass(slots=True)
 class Action:
-    """One call of an action, resolved to its config entry."""
+    """One call of an action, resolved to its config entry.
+
+    The entry's runtime data is taken when the action starts, before its first await: an
+    unload or reload while a request is in flight leaves the action what it began with.
+    """
 
     hass: HomeAssistant
     call: ServiceCall
     entry: AspConfigEntry
+    runtime: AspRuntimeData = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Take the entry's client and coordinators (the entry is loaded here)."""
+        self.runtime = self.entry.runtime_data
 
     @property
     def name(self) -> str:
@@ -107,11 +150,44 @@ class Action:
     @property
     def client(self) -> AspClient:
         """Return the entry's API client."""
-        return self.entry.runtime_data.client
+        return self.runtime.client
+
+    @property
+    def entry_gone(self) -> bool:
+        """Return True when the entry was unloaded or reloaded since the action started."""
+        return (
+            self.entry.state is not ConfigEntryState.LOADED
+            or getattr(self.entry, "runtime_data", None) is not self.runtime
+        )
 
     def error(self, err: AspError) -> HomeAssistantError:
         """Return the translated error for an API failure of this action."""
         return service_error(self.hass, self.entry, self.name, err)
+
+    def require_entry(self, change: str) -> None:
+        """After a change was accepted: refuse to go on if the entry went away meanwhile."""
+        if self.entry_gone:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="change_sent_entry_unloaded",
+                translation_placeholders={"action": self.name, "change": change},
+            )
+
+    @contextmanager
+    def one_change_at_a_time(self, keys: Iterable[tuple[str, ...]], what: str) -> Iterator[None]:
+        """Hold what this action changes; refuse, sending nothing, while another call does.
+
+        Taken before the action's first await, so two calls can't both pass their checks.
+        """
+        held = self.hass.data.setdefault(_CHANGES_UNDER_WAY, set())
+        wanted = set(keys)
+        if wanted & held:
+            raise refused("change_under_way", target=what)
+        held |= wanted
+        try:
+            yield
+        finally:
+            held -= wanted
 
     async def async_read[T](self, read: Callable[[], Awaitable[T]]) -> T:
         """Read something the action needs before it decides; map failures."""
@@ -126,10 +202,15 @@ class Action:
         targets: Iterable[AuditTarget],
         details: Mapping[str, Any] | None = None,
         result_details: Callable[[T], Mapping[str, Any]] | None = None,
+        *,
+        settle: Callable[[], Coroutine[Any, Any, None]] | None = None,
     ) -> T:
         """Send a change, record it in the audit trail, and map failures.
 
-        `result_details` adds what the answer says (a new ID) to the audit record.
+        `result_details` adds what the answer says (a new ID) to the audit record. A write
+        whose answer was lost (the connection broke or timed out after sending) may have
+        been applied: it is reported as such, never retried, and `settle` (a read of what
+        it changed) runs in the background so the next state shows what happened.
         """
         targets = list(targets)
         try:
@@ -137,11 +218,27 @@ class Action:
         except AspValidationError as err:
             # Refused by the client before anything was sent: nothing to audit.
             raise invalid_input(err) from err
+        except AspConnectionError as err:
+            await self.async_audit(targets, Outcome.UNKNOWN, error=str(err), details=details)
+            if settle is not None and not self.entry_gone:
+                self.entry.async_create_background_task(
+                    self.hass, settle(), f"{DOMAIN} {self.name} settle"
+                )
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="change_outcome_unknown",
+                translation_placeholders={
+                    "action": self.name,
+                    "change": describe_change(targets, details),
+                    "error": str(err),
+                },
+            ) from err
         except AspError as err:
             await self.async_audit(targets, Outcome.FAILED, error=str(err), details=details)
             raise self.error(err) from err
         recorded = {**(details or {}), **(result_details(result) if result_details else {})}
         await self.async_audit(targets, Outcome.SUCCESS, details=recorded)
+        self.require_entry(describe_change(targets, recorded))
         return result
 
     async def async_audit(
@@ -191,7 +288,10 @@ async def async_each_unit[T](
 
     by_id = {target.id: target for target in targets}
     try:
-        outcomes = await gather_bounded(by_id, one)
+        # The inventory's request limit: a bulk action and a refresh share it.
+        outcomes = await gather_bounded(
+            by_id, one, semaphore=action.runtime.inventory.request_slots
+        )
     except AspValidationError as err:
         raise invalid_input(err) from err
     except AspError as err:
@@ -225,6 +325,8 @@ async def async_audit_bulk(
         error=str(error) if error else None,
         details={**details, "failed_units": failed} if failed else details,
     )
+    if outcome is not Outcome.FAILED:
+        action.require_entry(describe_change([o.target for o in outcomes if o.ok], details))
     if outcome is not Outcome.FAILED:
         if error is not None:
             LOGGER.warning(
@@ -299,7 +401,7 @@ async def async_refresh_units(
     action: Action, unit_ids: Iterable[str], *, skills: bool = False, automations: bool = False
 ) -> None:
     """Re-read the skills or automations of some homes, so their sensors update at once."""
-    inventory = action.entry.runtime_data.inventory
+    inventory = action.runtime.inventory
     client = action.client
     known = [unit_id for unit_id in dict.fromkeys(unit_ids) if unit_id in inventory.data.homes]
     if not known:
@@ -342,6 +444,20 @@ async def async_latest_occupancy(action: Action, home_id: str) -> HomeOccupancy 
             return None
 
     return await action.async_read(latest)
+
+
+async def async_home_occupancy(action: Action, home: AuditTarget) -> HomeOccupancy | None:
+    """Read a home's latest occupancy before changing it (None: never moved into).
+
+    Amazon answers 404 both for a home never moved into and for one that is gone. The
+    home is one the entry lists (targets are checked), so a 404 means "never moved into"
+    only while the last poll also found no occupancy; after a poll read one, the home
+    was deleted meanwhile and the action stops, having sent nothing.
+    """
+    latest = await async_latest_occupancy(action, home.id)
+    if latest is None and (action.runtime.occupancy.data or {}).get(home.id) is not None:
+        raise refused("home_gone", home=home.name or home.id)
+    return latest
 
 
 async def async_refresh_after(what: str, refresh: Awaitable[None]) -> None:

@@ -490,14 +490,16 @@ async def test_update_and_delete_automation(
     assert [e.data["action"] for e in events] == ["update_automation", "delete_automation"]
     assert events[0].data["device_id"] == device_id(hass, entry, home_id)
 
+    # Gone from the inventory too: refused without asking Amazon.
+    simulator.sim.stats.reset()
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
+        ServiceValidationError,
+        "unknown_id",
         lambda: call(hass, "delete_automation", {"automation_id": automation_id}, response=False),
     )
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
+        ServiceValidationError,
+        "unknown_id",
         lambda: call(
             hass,
             "update_automation",
@@ -505,6 +507,7 @@ async def test_update_and_delete_automation(
             response=False,
         ),
     )
+    assert [e for e in simulator.sim.stats.log if automation_id in e["path"]] == []
     await expect_error(
         ServiceValidationError,
         "invalid_input",
@@ -549,8 +552,8 @@ async def test_list_automations(
         a["template_id"] == greeting for unit in filtered["units"] for a in unit["automations"]
     )
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
+        ServiceValidationError,
+        "unknown_id",
         lambda: call(hass, "list_automations", {"unit_id": "amzn1.alexa.unit.did.unknown"}),
     )
     await expect_error(

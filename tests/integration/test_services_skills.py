@@ -517,3 +517,69 @@ async def test_read_back_shares_the_inventory_request_limit(
         slots.release()
     await action
     assert count(simulator, "GET /v1/skills/enablements") > reads_before
+
+
+async def test_bulk_reads_wait_for_the_inventory_request_limit(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A listing's per-unit reads take the inventory's request slots: none while all are held."""
+    slots = _ObservedSlots(MAX_CONCURRENT_REQUESTS)
+    monkeypatch.setattr(entry.runtime_data.inventory, "request_slots", slots)
+    held = 0
+    while not slots.locked():
+        await slots.acquire()
+        held += 1
+    reads_before = count(simulator, "GET /v1/skills/enablements")
+    action = hass.async_create_task(
+        call(hass, "list_skill_enablements", {"unit_id": homes(simulator)[:PRIVATE]})
+    )
+    await asyncio.wait_for(slots.queued.wait(), timeout=30)
+    assert count(simulator, "GET /v1/skills/enablements") == reads_before
+    for _ in range(held):
+        slots.release()
+    response = await action
+    assert len(response["units"]) == PRIVATE
+    assert count(simulator, "GET /v1/skills/enablements") == reads_before + PRIVATE
+
+
+@pytest.mark.parametrize(
+    ("service", "given"),
+    [("enable_skill", 10_000), ("disable_skill", 501), ("list_skill_enablements", 2_000)],
+)
+async def test_too_many_units_are_refused_before_sending(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    service: str,
+    given: int,
+) -> None:
+    """More units than the documented maximum: refused whole, nothing sent."""
+    unit_ids = [f"amzn1.alexa.unit.did.many{index}" for index in range(given)]
+    data: dict[str, Any] = {"unit_id": unit_ids}
+    if service != "list_skill_enablements":
+        data["skill_id"] = skill(simulator)
+    placeholders = await expect_error(
+        ServiceValidationError, "too_many_units", lambda: call(hass, service, data)
+    )
+    assert placeholders["count"] == str(given)
+    assert [e for e in simulator.sim.stats.log if "skills" in e["path"]] == []
+
+
+async def test_one_enable_per_unit_and_skill_at_a_time(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Two enables of one skill in one home at once: one is sent, the other refused."""
+    skill_id = skill(simulator)
+    data = {"unit_id": homes(simulator)[0], "skill_id": skill_id}
+    results = await asyncio.gather(
+        call(hass, "enable_skill", data), call(hass, "enable_skill", data), return_exceptions=True
+    )
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 1, results
+    assert isinstance(errors[0], ServiceValidationError)
+    assert errors[0].translation_key == "change_under_way"
+    assert count(simulator, ENABLE) + count(simulator, BATCH) == 1
+    assert enabled_in(simulator, skill_id) >= {homes(simulator)[0]}
