@@ -48,9 +48,9 @@ from .services_common import (
     async_refresh_units,
     invalid_input,
     listing_response,
-    names_of,
     outcome_error,
     refused,
+    target_names,
     unit_json,
 )
 
@@ -300,7 +300,7 @@ async def async_create_automation(call: ServiceCall) -> ServiceResponse:
     template = await action.async_read(lambda: action.client.get_automation_template(template_id))
     check_data(template, data)
     keys = [("automation", target.id, template_id) for target in targets]
-    with action.one_change_at_a_time(keys, names_of(targets)):
+    with action.one_change_at_a_time(keys, target_names(targets)):
         outcomes = await async_each_unit(
             action,
             targets,

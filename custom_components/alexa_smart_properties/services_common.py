@@ -2,15 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import (
-    Awaitable,
-    Callable,
-    Coroutine,
-    Iterable,
-    Iterator,
-    Mapping,
-    Sequence,
-)
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -33,10 +25,19 @@ from .api import (
     AspValidationError,
     HomeOccupancy,
 )
-from .audit import AuditTarget, Outcome, async_record
+from .audit import (
+    ATTR_ACTION,
+    ATTR_DETAILS,
+    ATTR_OUTCOME,
+    ATTR_TARGETS,
+    AuditTarget,
+    Outcome,
+    async_record,
+)
 from .const import DOMAIN, LOGGER
 from .coordinator import gather_bounded, read_automations, read_skills
 from .data import AspConfigEntry, AspRuntimeData
+from .logbook import describe, names_of
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_DEVICE_ID: Final = "device_id"
@@ -107,22 +108,23 @@ def service_error(
 _CHANGES_UNDER_WAY: Final[HassKey[set[tuple[str, ...]]]] = HassKey(f"{DOMAIN}_changes_under_way")
 
 
-def describe_change(targets: Iterable[AuditTarget], details: Mapping[str, Any] | None) -> str:
-    """Return what a change was, for an error that says it was (or may have been) sent."""
-    what = names_of(list(targets))
-    said = ", ".join(
-        f"{key} {value}"
-        for key, value in (details or {}).items()
-        if isinstance(value, str | int) and not isinstance(value, bool)
+def describe_change(
+    action: str, targets: Iterable[AuditTarget], details: Mapping[str, Any] | None
+) -> str:
+    """Return what a change was (as the logbook says it), for an error about it."""
+    return describe(
+        {
+            ATTR_ACTION: action,
+            ATTR_TARGETS: [target.as_dict() for target in targets],
+            ATTR_OUTCOME: str(Outcome.SUCCESS),
+            ATTR_DETAILS: dict(details or {}),
+        }
     )
-    return f"{what} ({said})" if what and said else what or said
 
 
-def names_of(targets: Sequence[AuditTarget], shown: int = 3) -> str:
-    """Return the targets' names for a message: the first few, then how many more."""
-    names = [target.name or target.id for target in targets[:shown]]
-    more = len(targets) - shown
-    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+def target_names(targets: Iterable[AuditTarget]) -> str:
+    """Return the targets' names for a message ("A, B, C and 7 more")."""
+    return names_of([target.as_dict() for target in targets])
 
 
 @dataclass(slots=True)
@@ -203,14 +205,14 @@ class Action:
         details: Mapping[str, Any] | None = None,
         result_details: Callable[[T], Mapping[str, Any]] | None = None,
         *,
-        settle: Callable[[], Coroutine[Any, Any, None]] | None = None,
+        settle: Callable[[], Awaitable[None]] | None = None,
     ) -> T:
         """Send a change, record it in the audit trail, and map failures.
 
         `result_details` adds what the answer says (a new ID) to the audit record. A write
         whose answer was lost (the connection broke or timed out after sending) may have
         been applied: it is reported as such, never retried, and `settle` (a read of what
-        it changed) runs in the background so the next state shows what happened.
+        it changed) runs before the error is raised so the state shows what happened.
         """
         targets = list(targets)
         try:
@@ -221,15 +223,14 @@ class Action:
         except AspConnectionError as err:
             await self.async_audit(targets, Outcome.UNKNOWN, error=str(err), details=details)
             if settle is not None and not self.entry_gone:
-                self.entry.async_create_background_task(
-                    self.hass, settle(), f"{DOMAIN} {self.name} settle"
-                )
+                # Read back now; if that fails too, the next poll shows what happened.
+                await async_refresh_after(self.name, settle())
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="change_outcome_unknown",
                 translation_placeholders={
                     "action": self.name,
-                    "change": describe_change(targets, details),
+                    "change": describe_change(self.name, targets, details),
                     "error": str(err),
                 },
             ) from err
@@ -238,7 +239,7 @@ class Action:
             raise self.error(err) from err
         recorded = {**(details or {}), **(result_details(result) if result_details else {})}
         await self.async_audit(targets, Outcome.SUCCESS, details=recorded)
-        self.require_entry(describe_change(targets, recorded))
+        self.require_entry(describe_change(self.name, targets, recorded))
         return result
 
     async def async_audit(
@@ -326,8 +327,6 @@ async def async_audit_bulk(
         details={**details, "failed_units": failed} if failed else details,
     )
     if outcome is not Outcome.FAILED:
-        action.require_entry(describe_change([o.target for o in outcomes if o.ok], details))
-    if outcome is not Outcome.FAILED:
         if error is not None:
             LOGGER.warning(
                 "%s failed for %d of %d units, first: %s",
@@ -336,6 +335,9 @@ async def async_audit_bulk(
                 len(outcomes),
                 error,
             )
+        action.require_entry(
+            describe_change(action.name, [o.target for o in outcomes if o.ok], details)
+        )
         return
     assert error is not None
     if len(outcomes) == 1:

@@ -46,8 +46,8 @@ from .services_common import (
     error_fields,
     invalid_input,
     listing_response,
-    names_of,
     outcome_error,
+    target_names,
     unit_json,
 )
 
@@ -216,7 +216,7 @@ async def async_enable_skill(call: ServiceCall) -> ServiceResponse:
         _check(checks.account_link_request, link)
     targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
     details = {"skill_id": skill_id, "stage": stage}
-    with action.one_change_at_a_time(_skill_keys(targets, skill_id), names_of(targets)):
+    with action.one_change_at_a_time(_skill_keys(targets, skill_id), target_names(targets)):
         if len(targets) == 1 and stage in checks.ENABLE_STAGES:
             target = targets[0]
             enablement = await action.async_send(
@@ -259,7 +259,7 @@ async def async_disable_skill(call: ServiceCall) -> ServiceResponse:
     skill_id = _check(checks.skill_id, call.data[ATTR_SKILL_ID], ATTR_SKILL_ID)
     stage: str | None = call.data.get(ATTR_STAGE)
     targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
-    with action.one_change_at_a_time(_skill_keys(targets, skill_id), names_of(targets)):
+    with action.one_change_at_a_time(_skill_keys(targets, skill_id), target_names(targets)):
         outcomes = await async_each_unit(
             action,
             targets,
