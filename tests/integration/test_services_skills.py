@@ -26,6 +26,7 @@ from simulator.state import Community, Occ
 
 from .service_helpers import (
     API_FAILURES,
+    at_once,
     call,
     count,
     device_id,
@@ -486,6 +487,19 @@ class _ObservedSlots(asyncio.Semaphore):
         return await super().acquire()
 
 
+async def _hold_every_slot(
+    entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> tuple[_ObservedSlots, int]:
+    """Give the inventory observed request slots and take them all; return them and how many."""
+    slots = _ObservedSlots(MAX_CONCURRENT_REQUESTS)
+    monkeypatch.setattr(entry.runtime_data.inventory, "request_slots", slots)
+    held = 0
+    while not slots.locked():
+        await slots.acquire()
+        held += 1
+    return slots, held
+
+
 async def test_read_back_shares_the_inventory_request_limit(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -494,12 +508,7 @@ async def test_read_back_shares_the_inventory_request_limit(
 ) -> None:
     """While a refresh holds every request slot, a bulk action reads its homes back after."""
     community = community_ids(simulator)[0]
-    slots = _ObservedSlots(MAX_CONCURRENT_REQUESTS)
-    monkeypatch.setattr(entry.runtime_data.inventory, "request_slots", slots)
-    held = 0
-    while not slots.locked():
-        await slots.acquire()
-        held += 1
+    slots, held = await _hold_every_slot(entry, monkeypatch)
     reads_before = count(simulator, "GET /v1/skills/enablements")
     action = hass.async_create_task(
         call(
@@ -526,12 +535,7 @@ async def test_bulk_reads_wait_for_the_inventory_request_limit(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A listing's per-unit reads take the inventory's request slots: none while all are held."""
-    slots = _ObservedSlots(MAX_CONCURRENT_REQUESTS)
-    monkeypatch.setattr(entry.runtime_data.inventory, "request_slots", slots)
-    held = 0
-    while not slots.locked():
-        await slots.acquire()
-        held += 1
+    slots, held = await _hold_every_slot(entry, monkeypatch)
     reads_before = count(simulator, "GET /v1/skills/enablements")
     action = hass.async_create_task(
         call(hass, "list_skill_enablements", {"unit_id": homes(simulator)[:PRIVATE]})
@@ -574,12 +578,6 @@ async def test_one_enable_per_unit_and_skill_at_a_time(
     """Two enables of one skill in one home at once: one is sent, the other refused."""
     skill_id = skill(simulator)
     data = {"unit_id": homes(simulator)[0], "skill_id": skill_id}
-    results = await asyncio.gather(
-        call(hass, "enable_skill", data), call(hass, "enable_skill", data), return_exceptions=True
-    )
-    errors = [r for r in results if isinstance(r, Exception)]
-    assert len(errors) == 1, results
-    assert isinstance(errors[0], ServiceValidationError)
-    assert errors[0].translation_key == "change_under_way"
+    await at_once(hass, "enable_skill", data)
     assert count(simulator, ENABLE) + count(simulator, BATCH) == 1
     assert enabled_in(simulator, skill_id) >= {homes(simulator)[0]}
