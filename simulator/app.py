@@ -136,6 +136,8 @@ async def _apply_faults(
     if decision.error is not None:
         request[FAULT] = str(decision.error.status)
         raise decision.error
+    if decision.drop_answer:
+        return await _apply_then_drop(request, handler)
     if not decision.malformed:
         return await handler(request)
     try:
@@ -155,6 +157,18 @@ async def _apply_faults(
         if name in response.headers:
             garbled.headers[name] = response.headers[name]
     return garbled
+
+
+async def _apply_then_drop(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Carry the request out, then hang up before answering: the answer is lost."""
+    request[FAULT] = "apply_then_drop"
+    response = await handler(request)
+    transport = request.transport
+    if transport is not None:
+        transport.abort()
+    # Logged as nginx logs a request whose client is gone; nothing reaches the client.
+    response.set_status(499)
+    return response
 
 
 @web.middleware

@@ -1,4 +1,4 @@
-"""Fault injection: latency, throttling, server errors, hangs and malformed bodies.
+"""Fault injection: latency, throttling, server errors, hangs, malformed bodies, lost answers.
 
 Rates draw from a seeded generator, so a given sequence of requests meets the same faults
 on every run; scripted faults (a queue consumed by matching requests) are fully
@@ -41,7 +41,9 @@ class FaultSettings:
 class ScriptedFault:
     """One fault for the next matching request.
 
-    kind is "status" (with status and optional retry_after), "hang" or "malformed".
+    kind is "status" (with status and optional retry_after), "hang", "malformed" or
+    "apply_then_drop" (the request is carried out, then the connection is closed without
+    an answer: the client can't tell whether its write was applied).
     """
 
     kind: str
@@ -62,6 +64,7 @@ class Decision:
     error: ApiError | None = None
     hang: float | None = None
     malformed: bool = False
+    drop_answer: bool = False
 
 
 @dataclass(slots=True)
@@ -106,7 +109,7 @@ class FaultInjector:
         parsed: list[ScriptedFault] = []
         for item in items:
             kind = item.get("kind", "status")
-            if kind not in {"status", "hang", "malformed"}:
+            if kind not in {"status", "hang", "malformed", "apply_then_drop"}:
                 raise ValueError(f"Unknown fault kind {kind!r}")
             status = item.get("status", 500)
             if kind == "status" and status not in {429, 500, 503, 400, 401, 403, 404}:
@@ -150,6 +153,9 @@ class FaultInjector:
                 if item.kind == "malformed":
                     self._count("malformed")
                     return Decision(malformed=True)
+                if item.kind == "apply_then_drop":
+                    self._count("apply_then_drop")
+                    return Decision(drop_answer=True)
                 self._count(str(item.status))
                 return Decision(error=_status_error(item.status, item.retry_after))
         return None

@@ -40,6 +40,8 @@ class Outcome(StrEnum):
     PARTIAL = "partial"
     """A bulk action that worked for some targets and failed for others."""
     FAILED = "failed"
+    UNKNOWN = "unknown"
+    """Sent, but the answer was lost: Amazon may or may not have applied it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,3 +40,6 @@ PENDING_OCCUPANCY_INTERVAL: Final = timedelta(seconds=15)
 
 # How many requests a coordinator keeps in flight at once.
 MAX_CONCURRENT_REQUESTS: Final = 8
+MAX_UNITS_PER_ACTION: Final = 500
+"""Most units one action may work on (after a community stands for its homes): 500 reads
+or writes at MAX_CONCURRENT_REQUESTS at a time, or 5 skill batches, is minutes at most."""

@@ -57,7 +57,7 @@ MESSAGES: Final[dict[str, str]] = {
 }
 
 
-def _names(targets: Sequence[Mapping[str, Any]]) -> str:
+def names_of(targets: Sequence[Mapping[str, Any]]) -> str:
     """Return "A", "A and B", "A, B and C" or "A, B, C and 7 more"."""
     names = [str(t.get("name") or t.get("id")) for t in targets]
     if not names:
@@ -75,9 +75,9 @@ def describe(data: Mapping[str, Any]) -> str:
     targets: list[Mapping[str, Any]] = list(data.get(ATTR_TARGETS) or [])
     details: Mapping[str, Any] = data.get(ATTR_DETAILS) or {}
     if action == "assign_device" and len(targets) == 2:
-        what = f"{_names(targets[:1])} to {_names(targets[1:])}"
+        what = f"{names_of(targets[:1])} to {names_of(targets[1:])}"
     else:
-        what = _names(targets)
+        what = names_of(targets)
     template = MESSAGES.get(action, f"ran {action} on {{targets}}")
     name = next(
         (
@@ -93,6 +93,8 @@ def describe(data: Mapping[str, Any]) -> str:
     outcome = data.get(ATTR_OUTCOME)
     if outcome == Outcome.FAILED:
         message = f"tried: {message}; it failed: {data.get(ATTR_ERROR)}"
+    elif outcome == Outcome.UNKNOWN:
+        message = f"sent: {message}; its outcome is unknown: {data.get(ATTR_ERROR)}"
     elif outcome == Outcome.PARTIAL:
         failed = len(details.get("failed_units") or [])
         message = f"{message} (failed for {failed} of {len(targets)}: {data.get(ATTR_ERROR)})"

@@ -8,7 +8,7 @@ step (exists, is this integration's, is loaded), each failure a translated
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -20,7 +20,7 @@ from .api import AspValidationError
 from .api import validation as checks
 from .api.models import Endpoint
 from .audit import AuditTarget, audit_target
-from .const import DOMAIN
+from .const import DOMAIN, MAX_UNITS_PER_ACTION
 from .data import AspConfigEntry
 from .devices import device_key
 from .services_common import (
@@ -75,7 +75,7 @@ def async_resolve_action(
 
 def require_residential(action: Action) -> None:
     """Refuse home, community and occupancy actions where Amazon has no residential APIs."""
-    if not action.entry.runtime_data.inventory.residential:
+    if not action.runtime.inventory.residential:
         raise refused("not_residential", entry=action.entry.title)
 
 
@@ -84,6 +84,18 @@ def _check_unit_id(value: str, field: str) -> str:
         return checks.unit_id(value, field)
     except AspValidationError as err:
         raise invalid_input(err) from err
+
+
+def _known(action: Action, value: str, known: Container[str], what: str) -> str:
+    """Refuse an ID the entry's last reading does not list (another account's, or none)."""
+    if value not in known:
+        raise refused("unknown_id", id=value, what=what, entry=action.entry.title)
+    return value
+
+
+def _check_count(action: Action, count: int) -> None:
+    if count > MAX_UNITS_PER_ACTION:
+        raise refused("too_many_units", action=action.name, count=count, max=MAX_UNITS_PER_ACTION)
 
 
 def _check_endpoint_id(value: str, field: str) -> str:
@@ -102,7 +114,7 @@ class _Device:
 
 def _devices(action: Action, field: str) -> list[_Device]:
     registry = dr.async_get(action.hass)
-    runtime = action.entry.runtime_data
+    runtime = action.runtime
     found: list[_Device] = []
     for device_id in _ids(action.call, field):
         device = registry.async_get(device_id)
@@ -123,7 +135,7 @@ def _devices(action: Action, field: str) -> list[_Device]:
 
 
 def _target(action: Action, unit_id: str) -> AuditTarget:
-    inventory = action.entry.runtime_data.inventory.data
+    inventory = action.runtime.inventory.data
     home = inventory.homes.get(unit_id)
     community = inventory.communities.get(unit_id)
     name = home.name if home else community.name if community else inventory.unit_names.get(unit_id)
@@ -141,9 +153,14 @@ def resolve_units(action: Action, raw_field: str, *, what: str = "home") -> list
     """Return the homes or units an action works on, in order, each once.
 
     A home device stands for its home, a community device for every home of the
-    community; raw IDs are taken as they are (any unit, checked for form).
+    community; a raw ID must be a unit the entry knows (a home, a community, or a unit of
+    a non-residential organization). At most MAX_UNITS_PER_ACTION units, counted before
+    anything else is looked at.
     """
-    inventory = action.entry.runtime_data.inventory.data
+    inventory = action.runtime.inventory.data
+    raw = _ids(action.call, raw_field)
+    _check_count(action, len(set(raw)))
+    known = inventory.homes.keys() | inventory.communities.keys() | inventory.unit_names.keys()
     targets: list[AuditTarget] = []
     for found in _devices(action, ATTR_DEVICE_ID):
         if found.kind == "home":
@@ -156,12 +173,14 @@ def resolve_units(action: Action, raw_field: str, *, what: str = "home") -> list
         else:
             raise refused("device_not_unit", device=_device_name(found.device))
     targets.extend(
-        _target(action, _check_unit_id(unit_id, raw_field))
-        for unit_id in _ids(action.call, raw_field)
+        _target(action, _known(action, _check_unit_id(unit_id, raw_field), known, "unit"))
+        for unit_id in raw
     )
     if not targets:
         raise refused("no_target", what=what)
-    return _unique(targets)
+    unique = _unique(targets)
+    _check_count(action, len(unique))
+    return unique
 
 
 def resolve_home(action: Action, device_field: str = ATTR_DEVICE_ID) -> AuditTarget:
@@ -172,8 +191,9 @@ def resolve_home(action: Action, device_field: str = ATTR_DEVICE_ID) -> AuditTar
             raise refused("device_not_home", device=_device_name(found.device))
         targets.append(_target(action, found.key))
     raw_field = ATTR_HOME_ID
+    homes = action.runtime.inventory.data.homes
     targets.extend(
-        _target(action, _check_unit_id(home_id, raw_field))
+        _target(action, _known(action, _check_unit_id(home_id, raw_field), homes, "home"))
         for home_id in _ids(action.call, raw_field)
     )
     return _single(_unique(targets), "home")
@@ -186,8 +206,14 @@ def resolve_community(action: Action) -> AuditTarget:
         if found.kind != "community":
             raise refused("device_not_community", device=_device_name(found.device))
         targets.append(_target(action, found.key))
+    communities = action.runtime.inventory.data.communities
     targets.extend(
-        _target(action, _check_unit_id(community_id, ATTR_COMMUNITY_ID))
+        _target(
+            action,
+            _known(
+                action, _check_unit_id(community_id, ATTR_COMMUNITY_ID), communities, "community"
+            ),
+        )
         for community_id in _ids(action.call, ATTR_COMMUNITY_ID)
     )
     return _single(_unique(targets), "home community")
@@ -203,12 +229,12 @@ def _single(targets: list[AuditTarget], what: str) -> AuditTarget:
 
 @dataclass(frozen=True, slots=True)
 class EndpointTarget:
-    """An endpoint an action works on: its current ID and, if Home Assistant knows it, more."""
+    """An endpoint an action works on: its current ID, device key and last reading."""
 
     endpoint_id: str
-    key: str | None
-    """The stable device key (serial based) when the endpoint is known."""
-    endpoint: Endpoint | None
+    key: str
+    """The stable device key (serial based when it has a serial number)."""
+    endpoint: Endpoint
     hidden: bool
     """True while the privacy rule hides it (its home is occupied or linked)."""
     audit: AuditTarget
@@ -216,40 +242,21 @@ class EndpointTarget:
 
 def resolve_endpoint(action: Action) -> EndpointTarget:
     """Return the one endpoint an action works on (its device or `endpoint_id`)."""
-    data = action.entry.runtime_data.endpoints.data
+    data = action.runtime.endpoints.data
     keys: list[str] = []
     for found in _devices(action, ATTR_DEVICE_ID):
         if found.kind != "endpoint":
             raise refused("device_not_endpoint", device=_device_name(found.device))
         keys.append(found.key)
-    raw: list[str] = []
+    by_id = {ep.id: key for key, ep in (*data.visible.items(), *data.hidden.items())}
     for endpoint_id in _ids(action.call, ATTR_ENDPOINT_ID):
         _check_endpoint_id(endpoint_id, ATTR_ENDPOINT_ID)
-        known = next(
-            (
-                key
-                for key, ep in (*data.visible.items(), *data.hidden.items())
-                if ep.id == endpoint_id
-            ),
-            None,
-        )
-        if known is None:
-            raw.append(endpoint_id)
-        else:
-            keys.append(known)
-    chosen = list(dict.fromkeys(keys)) + list(dict.fromkeys(raw))
+        keys.append(by_id[_known(action, endpoint_id, by_id, "device")])
+    chosen = list(dict.fromkeys(keys))
     if not chosen:
         raise refused("no_target", what="device")
     if len(chosen) > 1:
         raise refused("single_target", what="device", count=len(chosen))
-    if raw:
-        return EndpointTarget(
-            endpoint_id=raw[0],
-            key=None,
-            endpoint=None,
-            hidden=False,
-            audit=audit_target(action.hass, action.entry, raw[0]),
-        )
     key = keys[0]
     endpoint = data.get(key)
     assert endpoint is not None

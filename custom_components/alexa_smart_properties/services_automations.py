@@ -50,6 +50,7 @@ from .services_common import (
     listing_response,
     outcome_error,
     refused,
+    target_names,
     unit_json,
 )
 
@@ -293,13 +294,15 @@ async def async_create_automation(call: ServiceCall) -> ServiceResponse:
     targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
     template = await action.async_read(lambda: action.client.get_automation_template(template_id))
     check_data(template, data)
-    outcomes = await async_each_unit(
-        action,
-        targets,
-        lambda unit_id: action.client.create_automation(
-            unit_id, template_id, data=data, friendly_name=name
-        ),
-    )
+    keys = [("automation", target.id, template_id) for target in targets]
+    with action.one_change_at_a_time(keys, target_names(targets)):
+        outcomes = await async_each_unit(
+            action,
+            targets,
+            lambda unit_id: action.client.create_automation(
+                unit_id, template_id, data=data, friendly_name=name
+            ),
+        )
     await async_audit_bulk(
         action,
         outcomes,
@@ -326,7 +329,7 @@ def _automation_targets(
     action: Action, automation_id: str, unit_id: str | None
 ) -> list[AuditTarget]:
     """Return the automation and, when known, its home (so its logbook shows the change)."""
-    inventory = action.entry.runtime_data.inventory.data
+    inventory = action.runtime.inventory.data
     name = next(
         (
             automation.friendly_name
@@ -346,9 +349,16 @@ def _automation_targets(
 
 
 def _known_unit_of(action: Action, automation_id: str) -> str | None:
-    for unit_id, automations in action.entry.runtime_data.inventory.data.automations.items():
+    """Return the home of an automation the inventory lists; refuse one it does not.
+
+    The inventory reads the automations of every home; a non-residential organization's
+    units are not read, so there an automation is taken as Amazon knows it.
+    """
+    for unit_id, automations in action.runtime.inventory.data.automations.items():
         if any(a.automation_id == automation_id for a in automations):
             return unit_id
+    if action.runtime.inventory.residential:
+        raise refused("unknown_id", id=automation_id, what="automation", entry=action.entry.title)
     return None
 
 
@@ -359,6 +369,7 @@ async def async_update_automation(call: ServiceCall) -> ServiceResponse:
         call.data[ATTR_AUTOMATION_ID], checks.automation_id, ATTR_AUTOMATION_ID
     )
     data = _mapping(call, ATTR_DATA) or {}
+    _known_unit_of(action, automation_id)
     automation = await action.async_read(lambda: action.client.get_automation(automation_id))
     template_id = automation.template_id
     if template_id is None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Final
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util.hass_dict import HassKey
 
 from .api import (
     AspAuthenticationError,
     AspBadRequestError,
     AspClient,
+    AspConnectionError,
     AspError,
     AspForbiddenError,
     AspNotFoundError,
@@ -21,10 +25,19 @@ from .api import (
     AspValidationError,
     HomeOccupancy,
 )
-from .audit import AuditTarget, Outcome, async_record
+from .audit import (
+    ATTR_ACTION,
+    ATTR_DETAILS,
+    ATTR_OUTCOME,
+    ATTR_TARGETS,
+    AuditTarget,
+    Outcome,
+    async_record,
+)
 from .const import DOMAIN, LOGGER
 from .coordinator import gather_bounded, read_automations, read_latest_occupancy, read_skills
-from .data import AspConfigEntry
+from .data import AspConfigEntry, AspRuntimeData
+from .logbook import describe, names_of
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_DEVICE_ID: Final = "device_id"
@@ -91,13 +104,45 @@ def service_error(
     )
 
 
+# The changes under way, by what they change: ("home", home_id), ("skill", unit, skill)...
+_CHANGES_UNDER_WAY: Final[HassKey[set[tuple[str, ...]]]] = HassKey(f"{DOMAIN}_changes_under_way")
+
+
+def describe_change(
+    action: str, targets: Iterable[AuditTarget], details: Mapping[str, Any] | None
+) -> str:
+    """Return what a change was (as the logbook says it), for an error about it."""
+    return describe(
+        {
+            ATTR_ACTION: action,
+            ATTR_TARGETS: [target.as_dict() for target in targets],
+            ATTR_OUTCOME: str(Outcome.SUCCESS),
+            ATTR_DETAILS: dict(details or {}),
+        }
+    )
+
+
+def target_names(targets: Iterable[AuditTarget]) -> str:
+    """Return the targets' names for a message ("A, B, C and 7 more")."""
+    return names_of([target.as_dict() for target in targets])
+
+
 @dataclass(slots=True)
 class Action:
-    """One call of an action, resolved to its config entry."""
+    """One call of an action, resolved to its config entry.
+
+    The entry's runtime data is taken when the action starts, before its first await: an
+    unload or reload while a request is in flight leaves the action what it began with.
+    """
 
     hass: HomeAssistant
     call: ServiceCall
     entry: AspConfigEntry
+    runtime: AspRuntimeData = field(init=False)
+
+    def __post_init__(self) -> None:
+        """Take the entry's client and coordinators (the entry is loaded here)."""
+        self.runtime = self.entry.runtime_data
 
     @property
     def name(self) -> str:
@@ -107,11 +152,44 @@ class Action:
     @property
     def client(self) -> AspClient:
         """Return the entry's API client."""
-        return self.entry.runtime_data.client
+        return self.runtime.client
+
+    @property
+    def entry_gone(self) -> bool:
+        """Return True when the entry was unloaded or reloaded since the action started."""
+        return (
+            self.entry.state is not ConfigEntryState.LOADED
+            or getattr(self.entry, "runtime_data", None) is not self.runtime
+        )
 
     def error(self, err: AspError) -> HomeAssistantError:
         """Return the translated error for an API failure of this action."""
         return service_error(self.hass, self.entry, self.name, err)
+
+    def require_entry(self, change: str) -> None:
+        """After a change was accepted: refuse to go on if the entry went away meanwhile."""
+        if self.entry_gone:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="change_sent_entry_unloaded",
+                translation_placeholders={"action": self.name, "change": change},
+            )
+
+    @contextmanager
+    def one_change_at_a_time(self, keys: Iterable[tuple[str, ...]], what: str) -> Iterator[None]:
+        """Hold what this action changes; refuse, sending nothing, while another call does.
+
+        Taken before the action's first await, so two calls can't both pass their checks.
+        """
+        held = self.hass.data.setdefault(_CHANGES_UNDER_WAY, set())
+        wanted = set(keys)
+        if wanted & held:
+            raise refused("change_under_way", target=what)
+        held |= wanted
+        try:
+            yield
+        finally:
+            held -= wanted
 
     async def async_read[T](self, read: Callable[[], Awaitable[T]]) -> T:
         """Read something the action needs before it decides; map failures."""
@@ -126,10 +204,15 @@ class Action:
         targets: Iterable[AuditTarget],
         details: Mapping[str, Any] | None = None,
         result_details: Callable[[T], Mapping[str, Any]] | None = None,
+        *,
+        settle: Callable[[], Awaitable[None]] | None = None,
     ) -> T:
         """Send a change, record it in the audit trail, and map failures.
 
-        `result_details` adds what the answer says (a new ID) to the audit record.
+        `result_details` adds what the answer says (a new ID) to the audit record. A write
+        whose answer was lost (the connection broke or timed out after sending) may have
+        been applied: it is reported as such, never retried, and `settle` (a read of what
+        it changed) runs before the error is raised so the state shows what happened.
         """
         targets = list(targets)
         try:
@@ -137,11 +220,26 @@ class Action:
         except AspValidationError as err:
             # Refused by the client before anything was sent: nothing to audit.
             raise invalid_input(err) from err
+        except AspConnectionError as err:
+            await self.async_audit(targets, Outcome.UNKNOWN, error=str(err), details=details)
+            if settle is not None and not self.entry_gone:
+                # Read back now; if that fails too, the next poll shows what happened.
+                await async_refresh_after(self.name, settle())
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="change_outcome_unknown",
+                translation_placeholders={
+                    "action": self.name,
+                    "change": describe_change(self.name, targets, details),
+                    "error": str(err),
+                },
+            ) from err
         except AspError as err:
             await self.async_audit(targets, Outcome.FAILED, error=str(err), details=details)
             raise self.error(err) from err
         recorded = {**(details or {}), **(result_details(result) if result_details else {})}
         await self.async_audit(targets, Outcome.SUCCESS, details=recorded)
+        self.require_entry(describe_change(self.name, targets, recorded))
         return result
 
     async def async_audit(
@@ -191,7 +289,10 @@ async def async_each_unit[T](
 
     by_id = {target.id: target for target in targets}
     try:
-        outcomes = await gather_bounded(by_id, one)
+        # The inventory's request limit: a bulk action and a refresh share it.
+        outcomes = await gather_bounded(
+            by_id, one, semaphore=action.runtime.inventory.request_slots
+        )
     except AspValidationError as err:
         raise invalid_input(err) from err
     except AspError as err:
@@ -234,6 +335,9 @@ async def async_audit_bulk(
                 len(outcomes),
                 error,
             )
+        action.require_entry(
+            describe_change(action.name, [o.target for o in outcomes if o.ok], details)
+        )
         return
     assert error is not None
     if len(outcomes) == 1:
@@ -299,7 +403,7 @@ async def async_refresh_units(
     action: Action, unit_ids: Iterable[str], *, skills: bool = False, automations: bool = False
 ) -> None:
     """Re-read the skills or automations of some homes, so their sensors update at once."""
-    inventory = action.entry.runtime_data.inventory
+    inventory = action.runtime.inventory
     client = action.client
     known = [unit_id for unit_id in dict.fromkeys(unit_ids) if unit_id in inventory.data.homes]
     if not known:
@@ -335,6 +439,20 @@ async def async_refresh_units(
 async def async_latest_occupancy(action: Action, home_id: str) -> HomeOccupancy | None:
     """Read a home's latest occupancy now (None: never moved into, so vacant)."""
     return await action.async_read(partial(read_latest_occupancy, action.client, home_id))
+
+
+async def async_home_occupancy(action: Action, home: AuditTarget) -> HomeOccupancy | None:
+    """Read a home's latest occupancy before changing it (None: never moved into).
+
+    Amazon answers 404 both for a home never moved into and for one that is gone. The
+    home is one the entry lists (targets are checked), so a 404 means "never moved into"
+    only while the last poll also found no occupancy; after a poll read one, the home
+    was deleted meanwhile and the action stops, having sent nothing.
+    """
+    latest = await async_latest_occupancy(action, home.id)
+    if latest is None and (action.runtime.occupancy.data or {}).get(home.id) is not None:
+        raise refused("home_gone", home=home.name or home.id)
+    return latest
 
 
 async def async_refresh_after(what: str, refresh: Awaitable[None]) -> None:

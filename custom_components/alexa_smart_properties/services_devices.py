@@ -38,7 +38,7 @@ from .services_common import (
     ATTR_HOME_ID,
     ATTR_NAME,
     Action,
-    async_latest_occupancy,
+    async_home_occupancy,
     async_refresh_after,
     invalid_input,
     refused,
@@ -77,7 +77,7 @@ def _endpoint(action: Action) -> EndpointTarget:
 
 async def _async_refresh_endpoints(action: Action) -> None:
     """Read every endpoint again (an endpoint came, went, or changed its ID)."""
-    await action.entry.runtime_data.endpoints.async_refresh()
+    await action.runtime.endpoints.async_refresh()
 
 
 def _rekey(action: Action, old_key: str, new_key: str) -> bool:
@@ -105,8 +105,7 @@ async def _async_after_move(
     # Keyed by the old endpoint ID (no serial number): the entities hold that key, so after
     # re-keying the registries the entry reloads to build them on the new one.
     if (
-        target.key is not None
-        and target.key == target.endpoint_id
+        target.key == target.endpoint_id
         and new_id != target.key
         and _rekey(action, target.key, new_id)
     ):
@@ -136,9 +135,8 @@ async def async_rename_device(call: ServiceCall) -> ServiceResponse:
         [target.audit],
         {"name": name, "previous_name": target.audit.name},
     )
-    if target.key is not None:
-        endpoints = action.entry.runtime_data.endpoints
-        await async_refresh_after("the device", endpoints.async_refresh_endpoint(target.key))
+    endpoints = action.runtime.endpoints
+    await async_refresh_after("the device", endpoints.async_refresh_endpoint(target.key))
     return None
 
 
@@ -147,24 +145,27 @@ async def async_assign_device(call: ServiceCall) -> ServiceResponse:
     action = async_resolve_action(call.hass, call, (ATTR_DEVICE_ID, ATTR_HOME_DEVICE_ID))
     target = _endpoint(action)
     home = target_home_of_assignment(action)
-    occupancy = await async_latest_occupancy(action, home.id)
-    if occupancy is not None and occupancy.change_pending:
-        raise refused(
-            "occupancy_change_pending",
-            home=home.name or home.id,
-            state=str(occupancy.state).lower(),
-            requested_state=str(occupancy.requested_state).lower(),
+    with action.one_change_at_a_time(
+        [("home", home.id), ("endpoint", target.endpoint_id)], home.name or home.id
+    ):
+        occupancy = await async_home_occupancy(action, home)
+        if occupancy is not None and occupancy.change_pending:
+            raise refused(
+                "occupancy_change_pending",
+                home=home.name or home.id,
+                state=str(occupancy.state).lower(),
+                requested_state=str(occupancy.requested_state).lower(),
+            )
+        if occupancy is not None and occupancy.state != OccupancyState.VACANT:
+            raise refused(
+                "home_not_vacant", home=home.name or home.id, state=str(occupancy.state).lower()
+            )
+        association = await action.async_send(
+            lambda: action.client.update_associated_units(target.endpoint_id, home.id),
+            [target.audit, home],
+            {"previous_endpoint_id": target.endpoint_id, "home_id": home.id},
+            result_details=lambda moved: {"endpoint_id": moved.endpoint_id},
         )
-    if occupancy is not None and occupancy.state != OccupancyState.VACANT:
-        raise refused(
-            "home_not_vacant", home=home.name or home.id, state=str(occupancy.state).lower()
-        )
-    association = await action.async_send(
-        lambda: action.client.update_associated_units(target.endpoint_id, home.id),
-        [target.audit, home],
-        {"previous_endpoint_id": target.endpoint_id, "home_id": home.id},
-        result_details=lambda moved: {"endpoint_id": moved.endpoint_id},
-    )
     await _async_after_move(action, target, association)
     return _move_response(target, association) | {"home_id": home.id, "home_name": home.name}
 
@@ -199,7 +200,7 @@ async def _async_write_device(
     )
     if refresh:
         if target.key is not None:  # gone for sure: no grace period for this one
-            action.entry.runtime_data.endpoints.absent.mark_gone(target.key)
+            action.runtime.endpoints.absent.mark_gone(target.key)
         await _async_refresh_endpoints(action)
     return None
 

@@ -30,7 +30,7 @@ from .services_common import (
     ATTR_HOME_ID,
     ATTR_NAME,
     Action,
-    async_latest_occupancy,
+    async_home_occupancy,
     invalid_input,
     refused,
 )
@@ -79,12 +79,12 @@ def _residential(hass: HomeAssistant, call: ServiceCall) -> Action:
 
 async def _async_reload_inventory(action: Action) -> None:
     """Read communities and homes again (a failed read leaves the last known ones)."""
-    await action.entry.runtime_data.inventory.async_refresh()
+    await action.runtime.inventory.async_refresh()
 
 
 async def _async_require_vacant(action: Action, home: AuditTarget) -> None:
     """Refuse changing a home the property may only read (occupied, linked, or changing)."""
-    occupancy = await async_latest_occupancy(action, home.id)
+    occupancy = await async_home_occupancy(action, home)
     name = home.name or home.id
     if occupancy is None:
         return
@@ -161,27 +161,19 @@ async def async_create_home(call: ServiceCall) -> ServiceResponse:
     return {"home_id": home_id, "name": name, "community_id": community.id}
 
 
-async def _async_community_of(action: Action, home_id: str) -> str:
-    """Return a home's community: known from the inventory, else read from Amazon."""
-    home = action.entry.runtime_data.inventory.data.homes.get(home_id)
-    if home is not None:
-        return home.home_community_id
-    read = await action.async_read(lambda: action.client.get_home(home_id))
-    return read.home_community_id
-
-
 async def async_rename_home(call: ServiceCall) -> ServiceResponse:
     """Rename a vacant home."""
     action = _residential(call.hass, call)
     home = resolve_home(action)
     name = _name(call)
-    community_id = await _async_community_of(action, home.id)
-    await _async_require_vacant(action, home)
-    await action.async_send(
-        lambda: action.client.update_home(home.id, home_community_id=community_id, name=name),
-        [home],
-        {"name": name, "previous_name": home.name},
-    )
+    community_id = action.runtime.inventory.data.homes[home.id].home_community_id
+    with action.one_change_at_a_time([("home", home.id)], home.name or home.id):
+        await _async_require_vacant(action, home)
+        await action.async_send(
+            lambda: action.client.update_home(home.id, home_community_id=community_id, name=name),
+            [home],
+            {"name": name, "previous_name": home.name},
+        )
     await _async_reload_inventory(action)
     return None
 
@@ -190,8 +182,9 @@ async def async_delete_home(call: ServiceCall) -> ServiceResponse:
     """Delete a vacant home."""
     action = _residential(call.hass, call)
     home = resolve_home(action)
-    await _async_require_vacant(action, home)
-    await action.async_send(lambda: action.client.delete_home(home.id), [home])
+    with action.one_change_at_a_time([("home", home.id)], home.name or home.id):
+        await _async_require_vacant(action, home)
+        await action.async_send(lambda: action.client.delete_home(home.id), [home])
     await _async_reload_inventory(action)
     return None
 

@@ -43,7 +43,7 @@ from .services_common import (
     ATTR_STAGE,
     STAGES,
     Action,
-    async_latest_occupancy,
+    async_home_occupancy,
     async_refresh_after,
     invalid_input,
     refused,
@@ -121,7 +121,7 @@ def _linked_applications(raw: list[dict[str, Any]]) -> list[LinkedApplication]:
 async def _async_check_transition(action: Action, home: AuditTarget) -> OccupancyState:
     """Read the home's latest occupancy; refuse what the occupancy page does not allow."""
     allowed, refusal, requested = TRANSITIONS[action.name]
-    latest = await async_latest_occupancy(action, home.id)
+    latest = await async_home_occupancy(action, home)
     name = home.name or home.id
     if latest is not None and latest.change_pending:
         raise refused(
@@ -137,20 +137,24 @@ async def _async_check_transition(action: Action, home: AuditTarget) -> Occupanc
 
 
 async def _async_change(action: Action, home: AuditTarget, apps: list[LinkedApplication]) -> str:
-    """Send an allowed transition, audit it, and show the home's new state at once."""
-    requested = await _async_check_transition(action, home)
-    details: dict[str, Any] = {"state": str(requested).lower()}
-    if apps:
-        details["skill_ids"] = [app.id for app in apps]  # never the authorization codes
-    occupancy_id = await action.async_send(
-        lambda: action.client.set_occupancy(home.id, requested, apps),
-        [home],
-        details,
-        result_details=lambda occupancy_id: {"occupancy_id": occupancy_id},
-    )
-    occupancy = action.entry.runtime_data.occupancy
-    if home.id in action.entry.runtime_data.inventory.data.homes:
-        await async_refresh_after("occupancy", occupancy.async_refresh_homes([home.id]))
+    """Send an allowed transition, audit it, and show the home's new state at once.
+
+    One change per home at a time: a second call while one is under way sends nothing.
+    """
+    occupancy = action.runtime.occupancy
+    with action.one_change_at_a_time([("home", home.id)], home.name or home.id):
+        requested = await _async_check_transition(action, home)
+        details: dict[str, Any] = {"state": str(requested).lower()}
+        if apps:
+            details["skill_ids"] = [app.id for app in apps]  # never the authorization codes
+        occupancy_id = await action.async_send(
+            lambda: action.client.set_occupancy(home.id, requested, apps),
+            [home],
+            details,
+            result_details=lambda occupancy_id: {"occupancy_id": occupancy_id},
+            settle=lambda: occupancy.async_refresh_homes([home.id]),
+        )
+    await async_refresh_after("occupancy", occupancy.async_refresh_homes([home.id]))
     return occupancy_id
 
 

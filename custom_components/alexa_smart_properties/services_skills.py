@@ -47,6 +47,7 @@ from .services_common import (
     invalid_input,
     listing_response,
     outcome_error,
+    target_names,
     unit_json,
 )
 
@@ -100,6 +101,11 @@ def _enablement(enablement: SkillEnablement) -> dict[str, Any]:
             str(enablement.account_link_status).lower() if enablement.account_link_status else None
         ),
     }
+
+
+def _skill_keys(targets: list[AuditTarget], skill_id: str) -> list[tuple[str, ...]]:
+    """Return what enabling or disabling a skill changes: the skill in each unit."""
+    return [("skill", target.id, skill_id) for target in targets]
 
 
 # --- enable ------------------------------------------------------------------------------
@@ -210,28 +216,29 @@ async def async_enable_skill(call: ServiceCall) -> ServiceResponse:
         _check(checks.account_link_request, link)
     targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
     details = {"skill_id": skill_id, "stage": stage}
-    if len(targets) == 1 and stage in checks.ENABLE_STAGES:
-        target = targets[0]
-        enablement = await action.async_send(
-            lambda: action.client.enable_skill(
-                skill_id,
-                target.id,
-                stage,
-                partition_name=partition_name,
-                account_link_request=link,
-            ),
-            targets,
-            details,
-        )
-        results = [unit_json(target) | {"status": str(enablement.status).lower()}]
-        batches = 0
-        succeeded = [target.id]
-    else:
-        results, outcomes, batches = await _async_enable_batch(
-            action, skill_id, targets, stage, partition_name, link
-        )
-        await async_audit_bulk(action, outcomes, details | {"batch_requests": batches})
-        succeeded = [o.target.id for o in outcomes if o.ok]
+    with action.one_change_at_a_time(_skill_keys(targets, skill_id), target_names(targets)):
+        if len(targets) == 1 and stage in checks.ENABLE_STAGES:
+            target = targets[0]
+            enablement = await action.async_send(
+                lambda: action.client.enable_skill(
+                    skill_id,
+                    target.id,
+                    stage,
+                    partition_name=partition_name,
+                    account_link_request=link,
+                ),
+                targets,
+                details,
+            )
+            results = [unit_json(target) | {"status": str(enablement.status).lower()}]
+            batches = 0
+            succeeded = [target.id]
+        else:
+            results, outcomes, batches = await _async_enable_batch(
+                action, skill_id, targets, stage, partition_name, link
+            )
+            await async_audit_bulk(action, outcomes, details | {"batch_requests": batches})
+            succeeded = [o.target.id for o in outcomes if o.ok]
     await async_refresh_units(action, succeeded, skills=True)
     return {
         "skill_id": skill_id,
@@ -252,11 +259,12 @@ async def async_disable_skill(call: ServiceCall) -> ServiceResponse:
     skill_id = _check(checks.skill_id, call.data[ATTR_SKILL_ID], ATTR_SKILL_ID)
     stage: str | None = call.data.get(ATTR_STAGE)
     targets = resolve_units(action, ATTR_UNIT_ID, what="home or unit")
-    outcomes = await async_each_unit(
-        action,
-        targets,
-        lambda unit_id: action.client.disable_skill(skill_id, unit_id, stage=stage),
-    )
+    with action.one_change_at_a_time(_skill_keys(targets, skill_id), target_names(targets)):
+        outcomes = await async_each_unit(
+            action,
+            targets,
+            lambda unit_id: action.client.disable_skill(skill_id, unit_id, stage=stage),
+        )
     await async_audit_bulk(action, outcomes, {"skill_id": skill_id, "stage": stage})
     succeeded = [o.target.id for o in outcomes if o.ok]
     await async_refresh_units(action, succeeded, skills=True)

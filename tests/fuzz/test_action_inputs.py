@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,10 @@ import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from yarl import URL
 
 from custom_components.alexa_smart_properties.api import (
@@ -44,6 +47,7 @@ from custom_components.alexa_smart_properties.api.models import (
 from custom_components.alexa_smart_properties.const import DOMAIN
 from custom_components.alexa_smart_properties.data import AspConfigEntry
 from simulator.embed import RunningSimulator
+from tests.integration.conftest import entry_data
 
 pytestmark = pytest.mark.filterwarnings("ignore:It looks like `register_random`")
 
@@ -51,6 +55,8 @@ TRANSLATIONS = Path(__file__).parents[2] / (
     "custom_components/alexa_smart_properties/translations/en.json"
 )
 EXCEPTION_KEYS = set(json.loads(TRANSLATIONS.read_text())["exceptions"])
+# Past the debouncer's cooldown of a coordinator's requested refresh (10 s).
+REFRESH_COOLDOWN = timedelta(seconds=11)
 # Refusals of the input itself: nothing may have been sent before them.
 INPUT_REFUSALS = {
     "invalid_input",
@@ -66,6 +72,8 @@ INPUT_REFUSALS = {
     "invalid_yaml",
     "template_invalid",
     "automation_data_invalid",
+    "unknown_id",
+    "too_many_units",
 }
 # Amazon's answers that refuse a request for the state of things, not for its input: a
 # device that is offline can't move; a well-formed ID may name nothing (any more).
@@ -383,8 +391,32 @@ def _printable_ids(fields: dict[str, Any]) -> bool:
     return all(v.isascii() and v.isprintable() for v in ids)
 
 
-def _requests(simulator: RunningSimulator) -> list[dict[str, Any]]:
-    return list(simulator.sim.stats.log)
+def _requests_since(simulator: RunningSimulator, total_before: int) -> list[dict[str, Any]]:
+    """Return the requests served since the total was `total_before`.
+
+    Counted by the total, not the log's length: the log keeps only the latest entries.
+    """
+    stats = simulator.sim.stats
+    new = stats.total - total_before
+    return list(stats.log)[-new:] if new else []
+
+
+@pytest.fixture
+def config_entry(hass: HomeAssistant, simulator: RunningSimulator) -> MockConfigEntry:
+    """The entry with polling paused: every request the simulator sees is an action's.
+
+    The coordinators' timers run on real time; their reads would land inside whichever
+    example runs then, as if that example's action had sent them.
+    """
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Alexa Smart Properties (fuzz)",
+        unique_id=simulator.credentials.organization_id,
+        data=entry_data(simulator),
+        pref_disable_polling=True,
+    )
+    entry.add_to_hass(hass)
+    return entry
 
 
 @settings(
@@ -400,10 +432,11 @@ async def test_actions_refuse_invalid_input_before_sending(
     data: st.DataObject,
 ) -> None:
     domain, service, fields = _service_call(hass, loaded_entry, data)
-    # Reads an earlier example started in the background (occupancy of new homes) are not
-    # this example's requests.
+    # What the last example started ends before counting: its background read-backs, and
+    # the coordinators' debounced refreshes (their timers run on real time).
+    async_fire_time_changed(hass, dt_util.utcnow() + REFRESH_COOLDOWN)
     await hass.async_block_till_done(wait_background_tasks=True)
-    before = len(_requests(simulator))
+    before = simulator.sim.stats.total
     failure: Exception | None = None
     try:
         await hass.services.async_call(
@@ -417,8 +450,8 @@ async def test_actions_refuse_invalid_input_before_sending(
     except (vol.Invalid, HomeAssistantError) as err:
         failure = err
     refusal = _refusal(failure, fields)
-    await hass.async_block_till_done()
-    sent = _requests(simulator)[before:]
+    await hass.async_block_till_done(wait_background_tasks=True)
+    sent = _requests_since(simulator, before)
     event(f"{service}: {refusal or 'sent'}")
     if refusal is not None:
         assert sent == [], f"{service} refused ({refusal}) after sending {sent}"

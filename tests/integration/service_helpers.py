@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from homeassistant.core import Context, HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -122,6 +123,20 @@ async def expect_error(
     assert info.value.translation_domain == DOMAIN
     assert info.value.translation_key == key, info.value.translation_placeholders
     return info.value.translation_placeholders or {}
+
+
+async def at_once(hass: HomeAssistant, service: str, data: dict[str, Any]) -> None:
+    """Call an action twice at the same time: one call runs, the other is refused.
+
+    The refused one must say that a change is already under way (it sends nothing).
+    """
+    results = await asyncio.gather(
+        call(hass, service, data), call(hass, service, data), return_exceptions=True
+    )
+    errors = [result for result in results if isinstance(result, BaseException)]
+    assert len(errors) == 1, results
+    assert isinstance(errors[0], ServiceValidationError), errors[0]
+    assert errors[0].translation_key == "change_under_way"
 
 
 API_FAILURES = [

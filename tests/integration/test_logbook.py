@@ -188,6 +188,16 @@ async def test_logbook_event_is_fired_with_the_context(
             "tried: created automation template; it failed: e",
         ),
         (
+            {
+                "action": "move_in",
+                "targets": [{"id": "h1", "name": "Unit 101"}],
+                "outcome": "unknown",
+                "error": "POST ... failed: ServerDisconnectedError",
+            },
+            "sent: moved a resident into Unit 101; its outcome is unknown:"
+            " POST ... failed: ServerDisconnectedError",
+        ),
+        (
             {"action": "future_action", "targets": [], "outcome": "success"},
             "ran future_action on the organization",
         ),

@@ -19,6 +19,7 @@ from simulator.embed import RunningSimulator
 
 from .service_helpers import (
     API_FAILURES,
+    at_once,
     call,
     count,
     device_id,
@@ -490,14 +491,16 @@ async def test_update_and_delete_automation(
     assert [e.data["action"] for e in events] == ["update_automation", "delete_automation"]
     assert events[0].data["device_id"] == device_id(hass, entry, home_id)
 
+    # Gone from the inventory too: refused without asking Amazon.
+    simulator.sim.stats.reset()
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
+        ServiceValidationError,
+        "unknown_id",
         lambda: call(hass, "delete_automation", {"automation_id": automation_id}, response=False),
     )
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
+        ServiceValidationError,
+        "unknown_id",
         lambda: call(
             hass,
             "update_automation",
@@ -505,6 +508,7 @@ async def test_update_and_delete_automation(
             response=False,
         ),
     )
+    assert [e for e in simulator.sim.stats.log if automation_id in e["path"]] == []
     await expect_error(
         ServiceValidationError,
         "invalid_input",
@@ -549,8 +553,8 @@ async def test_list_automations(
         a["template_id"] == greeting for unit in filtered["units"] for a in unit["automations"]
     )
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
+        ServiceValidationError,
+        "unknown_id",
         lambda: call(hass, "list_automations", {"unit_id": "amzn1.alexa.unit.did.unknown"}),
     )
     await expect_error(
@@ -560,3 +564,17 @@ async def test_list_automations(
             hass, "list_automations", {"unit_id": homes(simulator)[0], "template_id": "x"}
         ),
     )
+
+
+async def test_one_creation_per_unit_and_template_at_a_time(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Two creations from one template in one home at once: one is sent, one refused."""
+    template_id = await create_greeting(hass)
+    home_id = homes(simulator)[1]
+    data = {"unit_id": home_id, "template_id": template_id, "data": {"phrase": {"text": "gym"}}}
+    before = count(simulator, "POST /v2/automations")
+    await at_once(hass, "create_automation", data)
+    assert count(simulator, "POST /v2/automations") == before + 1
+    made = [a for a in simulator.sim.state.automations.values() if a.template_id == template_id]
+    assert [a.unit_id for a in made] == [home_id]

@@ -238,7 +238,12 @@ async def test_update_automation_without_template(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
     """An automation that names no template can't have its data checked."""
-    automation = Automation(automation_id="amzn1.alexa.automation.x")
+    known = next(
+        a.automation_id
+        for automations in loaded_entry.runtime_data.inventory.data.automations.values()
+        for a in automations
+    )
+    automation = Automation(automation_id=known)
     with patch(
         "custom_components.alexa_smart_properties.api.AspClient.get_automation",
         return_value=automation,
@@ -258,7 +263,7 @@ async def test_update_automation_without_template(
 async def test_automation_outside_the_inventory(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    """An automation Home Assistant hasn't read yet is deleted all the same."""
+    """An automation or unit the entry's inventory doesn't list is refused, nothing sent."""
     state = simulator.sim.state
     home_id = next(h for h in homes(simulator) if state.home_state(state.homes[h]) is Occ.VACANT)
     template_id = next(iter(state.templates))
@@ -275,11 +280,18 @@ async def test_automation_outside_the_inventory(
     )["units"][0]["automation_id"]
     runtime = loaded_entry.runtime_data
     runtime.inventory.data.automations.pop(home_id)  # as if not read yet
-    await call(hass, "delete_automation", {"automation_id": automation_id}, response=False)
-    assert automation_id not in state.automations
-
-    listed = await call(
-        hass, "list_automations", {"unit_id": [home_id, "amzn1.alexa.unit.did.unknown"]}
+    simulator.sim.stats.reset()
+    await expect_error(
+        ServiceValidationError,
+        "unknown_id",
+        lambda: call(hass, "delete_automation", {"automation_id": automation_id}, response=False),
     )
-    assert listed["units"][1]["status"] == "failed"
-    assert listed["units"][1]["error_status"] == 404
+    assert automation_id in state.automations
+    await expect_error(
+        ServiceValidationError,
+        "unknown_id",
+        lambda: call(
+            hass, "list_automations", {"unit_id": [home_id, "amzn1.alexa.unit.did.unknown"]}
+        ),
+    )
+    assert simulator.sim.stats.total == 0

@@ -304,14 +304,16 @@ async def test_assign_bad_input(
 async def test_unknown_endpoint(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    """An endpoint ID Home Assistant doesn't know is sent as is; Amazon's 404 comes back."""
+    """An endpoint ID the entry doesn't know is refused before anything is sent."""
+    simulator.sim.stats.reset()
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
+        ServiceValidationError,
+        "unknown_id",
         lambda: call(
             hass, "forget_device", {"endpoint_id": "amzn1.alexa.endpoint.unknown"}, response=False
         ),
     )
+    assert [e for e in simulator.sim.stats.log if "unknown" in e["path"]] == []
 
 
 @pytest.mark.parametrize(("status", "key"), API_FAILURES)

@@ -237,10 +237,11 @@ async def test_bad_input(
 async def test_rename_unknown_home(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    """A home the inventory doesn't know is read first: Amazon's 404."""
+    """A home the inventory doesn't list is refused before anything is sent."""
+    simulator.sim.stats.reset()
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
+        ServiceValidationError,
+        "unknown_id",
         lambda: call(
             hass,
             "rename_home",
@@ -248,7 +249,7 @@ async def test_rename_unknown_home(
             response=False,
         ),
     )
-    assert writes(simulator) == 0
+    assert [e for e in simulator.sim.stats.log if "unknown" in e["path"]] == []
 
 
 @pytest.mark.parametrize(("status", "key"), API_FAILURES)

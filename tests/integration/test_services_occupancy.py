@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from .conftest import entry_data
 from .service_helpers import (
     API_FAILURES,
     OCCUPANCY_POST,
+    at_once,
     call,
     count,
     device_id,
@@ -374,16 +376,102 @@ async def test_read_failure(
     assert writes(simulator) == 0
 
 
-async def test_unknown_home_reads_as_vacant(
+async def test_unknown_home_is_refused_before_sending(
     hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
 ) -> None:
-    """A home Amazon does not know: the move-in is sent and Amazon's 404 reported."""
+    """A home ID the entry's inventory doesn't list is refused; Amazon never hears of it."""
+    unknown = "amzn1.alexa.unit.did.unknown"
     await expect_error(
-        HomeAssistantError,
-        "action_not_found",
-        lambda: call(hass, "move_in", {"home_id": "amzn1.alexa.unit.did.unknown"}),
+        ServiceValidationError, "unknown_id", lambda: call(hass, "move_in", {"home_id": unknown})
+    )
+    assert [e for e in simulator.sim.stats.log if unknown in e["path"]] == []
+
+
+async def test_home_outside_the_estate_is_refused_before_sending(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """A real home the entry hasn't read (made behind its back) gets no read and no write."""
+    community_id = next(iter(simulator.sim.state.communities))
+    foreign = await entry.runtime_data.client.create_home(community_id, "Unit 999")
+    simulator.sim.stats.reset()
+    for service in ("move_in", "move_out", "delete_home"):
+        with pytest.raises(ServiceValidationError) as info:
+            await call(hass, service, {"home_id": foreign}, response=False)
+        assert info.value.translation_key == "unknown_id"
+    assert [e for e in simulator.sim.stats.log if foreign in e["path"]] == []
+    assert simulator.sim.state.homes[foreign].occupancy_ids == []
+
+
+async def test_home_gone_since_the_last_poll(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """A 404 for a home the last poll read an occupancy of is an error, not "vacant"."""
+    home_id = home(simulator, OCCUPIED)
+    del simulator.sim.state.homes[home_id]
+    await expect_error(
+        ServiceValidationError, "home_gone", lambda: call(hass, "move_out", {"home_id": home_id})
+    )
+    assert count(simulator, OCCUPANCY_POST) == 0
+
+
+async def _moved_in_once(hass: HomeAssistant, simulator: RunningSimulator, home_id: str) -> None:
+    """Check the home was moved into with one POST, and that a retry sends no other."""
+    assert count(simulator, OCCUPANCY_POST) == 1
+    assert sim_state(simulator, home_id) is Occ.OCCUPIED
+    await expect_error(
+        ServiceValidationError,
+        "move_in_not_vacant",
+        lambda: call(hass, "move_in", {"home_id": home_id}),
     )
     assert count(simulator, OCCUPANCY_POST) == 1
+
+
+async def test_one_move_in_per_home_at_a_time(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Two move-ins at once: one is sent, the other is refused without sending."""
+    home_id = home(simulator, VACANT)
+    await at_once(hass, "move_in", {"home_id": home_id})
+    # Once the first is done, the lock is free again: the state check answers.
+    await _moved_in_once(hass, simulator, home_id)
+
+
+async def test_unload_while_the_write_is_in_flight(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """The entry goes away after Amazon applied the move-in: a translated error says so."""
+    home_id = home(simulator, VACANT)
+    simulator.sim.faults.configure({"latency_ms": 300, "path_pattern": r"/occupancies$"})
+    task = hass.async_create_task(call(hass, "move_in", {"home_id": home_id}))
+    async with asyncio.timeout(10):  # until applied; the answer is still on its way
+        while sim_state(simulator, home_id) is not Occ.OCCUPIED:  # noqa: ASYNC110 (no event)
+            await asyncio.sleep(0.01)
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    with pytest.raises(HomeAssistantError) as info:
+        await task
+    assert info.value.translation_domain == DOMAIN
+    assert info.value.translation_key == "change_sent_entry_unloaded"
+    placeholders = info.value.translation_placeholders or {}
+    assert placeholders["action"] == "move_in"
+    assert placeholders["change"] == "moved a resident into Unit 101"
+    assert count(simulator, OCCUPANCY_POST) == 1
+
+
+async def test_lost_answer_is_reported_and_settled(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Amazon applies the move-in but the answer is lost: "outcome unknown", no resend."""
+    home_id = home(simulator, VACANT)
+    events = async_capture_events(hass, EVENT_ACTION)
+    simulator.sim.faults.add_script([{"kind": "apply_then_drop", "path_pattern": r"/occupancies$"}])
+    await expect_error(
+        HomeAssistantError,
+        "change_outcome_unknown",
+        lambda: call(hass, "move_in", {"home_id": home_id}),
+    )
+    assert [e.data["outcome"] for e in events] == ["unknown"]
+    assert occupancy_state(hass, home_id) == "occupied"  # read back before the error
+    await _moved_in_once(hass, simulator, home_id)  # never resent, nor on a retry
 
 
 async def test_auth_failure_starts_reauth(

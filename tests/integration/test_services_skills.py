@@ -26,6 +26,7 @@ from simulator.state import Community, Occ
 
 from .service_helpers import (
     API_FAILURES,
+    at_once,
     call,
     count,
     device_id,
@@ -486,6 +487,19 @@ class _ObservedSlots(asyncio.Semaphore):
         return await super().acquire()
 
 
+async def _hold_every_slot(
+    entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
+) -> tuple[_ObservedSlots, int]:
+    """Give the inventory observed request slots and take them all; return them and how many."""
+    slots = _ObservedSlots(MAX_CONCURRENT_REQUESTS)
+    monkeypatch.setattr(entry.runtime_data.inventory, "request_slots", slots)
+    held = 0
+    while not slots.locked():
+        await slots.acquire()
+        held += 1
+    return slots, held
+
+
 async def test_read_back_shares_the_inventory_request_limit(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -494,12 +508,7 @@ async def test_read_back_shares_the_inventory_request_limit(
 ) -> None:
     """While a refresh holds every request slot, a bulk action reads its homes back after."""
     community = community_ids(simulator)[0]
-    slots = _ObservedSlots(MAX_CONCURRENT_REQUESTS)
-    monkeypatch.setattr(entry.runtime_data.inventory, "request_slots", slots)
-    held = 0
-    while not slots.locked():
-        await slots.acquire()
-        held += 1
+    slots, held = await _hold_every_slot(entry, monkeypatch)
     reads_before = count(simulator, "GET /v1/skills/enablements")
     action = hass.async_create_task(
         call(
@@ -517,3 +526,58 @@ async def test_read_back_shares_the_inventory_request_limit(
         slots.release()
     await action
     assert count(simulator, "GET /v1/skills/enablements") > reads_before
+
+
+async def test_bulk_reads_wait_for_the_inventory_request_limit(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A listing's per-unit reads take the inventory's request slots: none while all are held."""
+    slots, held = await _hold_every_slot(entry, monkeypatch)
+    reads_before = count(simulator, "GET /v1/skills/enablements")
+    action = hass.async_create_task(
+        call(hass, "list_skill_enablements", {"unit_id": homes(simulator)[:PRIVATE]})
+    )
+    await asyncio.wait_for(slots.queued.wait(), timeout=30)
+    assert count(simulator, "GET /v1/skills/enablements") == reads_before
+    for _ in range(held):
+        slots.release()
+    response = await action
+    assert len(response["units"]) == PRIVATE
+    assert count(simulator, "GET /v1/skills/enablements") == reads_before + PRIVATE
+
+
+@pytest.mark.parametrize(
+    ("service", "given"),
+    [("enable_skill", 10_000), ("disable_skill", 501), ("list_skill_enablements", 2_000)],
+)
+async def test_too_many_units_are_refused_before_sending(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    simulator: RunningSimulator,
+    service: str,
+    given: int,
+) -> None:
+    """More units than the documented maximum: refused whole, nothing sent."""
+    unit_ids = [f"amzn1.alexa.unit.did.many{index}" for index in range(given)]
+    data: dict[str, Any] = {"unit_id": unit_ids}
+    if service != "list_skill_enablements":
+        data["skill_id"] = skill(simulator)
+    placeholders = await expect_error(
+        ServiceValidationError, "too_many_units", lambda: call(hass, service, data)
+    )
+    assert placeholders["count"] == str(given)
+    assert [e for e in simulator.sim.stats.log if "skills" in e["path"]] == []
+
+
+async def test_one_enable_per_unit_and_skill_at_a_time(
+    hass: HomeAssistant, entry: MockConfigEntry, simulator: RunningSimulator
+) -> None:
+    """Two enables of one skill in one home at once: one is sent, the other refused."""
+    skill_id = skill(simulator)
+    data = {"unit_id": homes(simulator)[0], "skill_id": skill_id}
+    await at_once(hass, "enable_skill", data)
+    assert count(simulator, ENABLE) + count(simulator, BATCH) == 1
+    assert enabled_in(simulator, skill_id) >= {homes(simulator)[0]}
