@@ -269,6 +269,13 @@ def test_06_move_in_from_the_ui(page: Page, stack: Stack) -> None:
         lambda: stack.state(home["light"])["state"] == "unavailable",
         180,
     )
+    # Hidden by Amazon, not gone: the light's device page is still there, with its name.
+    entities, devices = registry(stack)
+    light_device = devices[entities[home["light"]]["device_id"]]
+    page.goto(f"{stack.ha_url}/config/devices/device/{light_device['id']}")
+    page.get_by_text(light_device["name"]).first.wait_for()
+    expect(page.get_by_text("Device not found")).to_have_count(0)
+    shot(page, "20b-occupied-home-device-kept")
 
 
 def test_07_dashboard_and_move_out(page: Page, stack: Stack) -> None:
