@@ -1,0 +1,50 @@
+"""The dashboard strategy's module is served by Home Assistant's web server.
+
+That the frontend loads it (an extra module URL) needs the frontend's own package, which the
+test environment does not have: the browser tests check it, by opening the dashboard.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+DOMAIN = "alexa_smart_properties"
+MODULE = (
+    Path(__file__).parents[2]
+    / "custom_components"
+    / DOMAIN
+    / "frontend"
+    / "asp-dashboard-strategy.js"
+)
+
+
+async def test_strategy_module_is_served(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    assert await async_setup_component(hass, "http", {})
+    assert await async_setup_component(hass, DOMAIN, {})
+    client = await hass_client()
+    response = await client.get(f"/{DOMAIN}/asp-dashboard-strategy.js")
+    assert response.status == 200
+    assert response.content_type in ("text/javascript", "application/javascript")
+    body = await response.text()
+    assert body == MODULE.read_text()
+    assert '"ll-strategy-dashboard-alexa-smart-properties"' in body
+    # A new version of the file reaches browsers on their next load.
+    assert "max-age" not in response.headers.get("Cache-Control", "")
+
+
+async def test_nothing_served_elsewhere(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    """Only the module is exposed, not the folder it lives in."""
+    assert await async_setup_component(hass, "http", {})
+    assert await async_setup_component(hass, DOMAIN, {})
+    client = await hass_client()
+    for path in ("__init__.py", "../manifest.json"):
+        response = await client.get(f"/{DOMAIN}/{path}")
+        assert response.status == 404, path
