@@ -273,7 +273,7 @@ def test_06_move_in_from_the_ui(page: Page, stack: Stack) -> None:
 
 def test_07_dashboard_and_move_out(page: Page, stack: Stack) -> None:
     home = FOUND["home"]
-    page.goto(f"{stack.ha_url}/property-manager")
+    page.goto(f"{stack.ha_url}/property-manager")  # the tables example
     row = page.locator("hui-markdown-card", has_text="Changing").locator(
         "tr", has_text=home["name"]
     )

@@ -50,7 +50,8 @@ function fakeHass() {
 }
 
 const cardsOf = (section) => section.cards;
-const headings = (view) => view.sections.map((section) => section.cards[0].heading);
+// A community view: a legend, then a section per home.
+const headings = (view) => view.sections.slice(1).map((section) => section.cards[0].heading);
 
 test("one view per community, in name order, after the estate and attention views", () => {
   const dashboard = generateDashboard({}, fakeHass());
@@ -71,7 +72,7 @@ test("one view per community, in name order, after the estate and attention view
 
 test("a home's section: device page, occupancy since, counts, offline devices, actions", () => {
   const maple = generateDashboard({}, fakeHass()).views[3];
-  const [heading, occupancy, pending, moveIn, moveOut, unlink] = cardsOf(maple.sections[1]);
+  const [heading, occupancy, pending, moveIn, moveOut, unlink] = cardsOf(maple.sections[2]);
   const page = { action: "navigate", navigation_path: "/config/devices/device/h10" };
 
   assert.equal(heading.heading, "Unit 10");
@@ -134,6 +135,15 @@ test("the attention view shows a home only while a change is pending or a device
   ]);
   // Every home has a section (hidden until needed): 4 homes and the explanation.
   assert.equal(attention.sections.length, 5);
+  // "Nothing needs a look" shows only while every one of those conditions is false.
+  const allClear = attention.sections[0].cards[1];
+  assert.equal(allClear.visibility.length, 4 * 1 + 2);
+  assert.deepEqual(allClear.visibility.slice(0, 4), [
+    { condition: "state", entity: "binary_sensor.unit_1_occupancy_change_pending", state_not: "on" },
+    { condition: "state", entity: "binary_sensor.unit_9_occupancy_change_pending", state_not: "on" },
+    { condition: "state", entity: "binary_sensor.unit_10_occupancy_change_pending", state_not: "on" },
+    { condition: "state", entity: "binary_sensor.kitchen_echo_connectivity", state_not: "off" },
+  ]);
 });
 
 test("the estate view sums up each community and links to its view", () => {
@@ -167,11 +177,11 @@ test("a big community is split into views of homes_per_view homes", () => {
   };
   const views = generateDashboard({ homes_per_view: 10 }, hass).views.slice(2);
   assert.deepEqual(
-    views.map((view) => [view.title, view.path, view.sections.length]),
+    views.map((view) => [view.title, view.path, headings(view).length]),
     [
-      ["Tower Flat 1–Flat 10", "tower", 10],
-      ["Tower Flat 11–Flat 20", "tower-2", 10],
-      ["Tower Flat 21–Flat 25", "tower-3", 5],
+      ["Tower · Flat 1–Flat 10", "tower", 10],
+      ["Tower · Flat 11–Flat 20", "tower-2", 10],
+      ["Tower · Flat 21–Flat 25", "tower-3", 5],
     ],
   );
 });

@@ -14,6 +14,14 @@ const NO_COMMUNITY = "Homes without a community";
 // The integration's entities, by the translation key they are registered with.
 const HOME_KEYS = ["occupancy", "occupancy_change_pending", "enabled_skills", "automations"];
 const COMMUNITY_KEYS = ["homes", "occupied_homes", "vacant_homes", "linked_homes", "offline_devices"];
+const COUNT_NAMES = {
+  homes: "Homes",
+  occupied_homes: "Occupied",
+  vacant_homes: "Vacant",
+  linked_homes: "Linked",
+  offline_devices: "Devices offline",
+};
+const FULL = { columns: 12, rows: 1 };
 
 const byName = (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true });
 const deviceName = (device) => device.name_by_user || device.name || device.id;
@@ -115,6 +123,7 @@ export function homeSection(home) {
       entity: home.occupancy,
       name: "Occupancy",
       state_content: ["state", "last_changed"],
+      grid_options: FULL,
       tap_action: devicePage(home.id),
     },
   ];
@@ -126,6 +135,7 @@ export function homeSection(home) {
       icon: "mdi:progress-clock",
       color: "orange",
       state_content: ["requested_state", "last_changed"],
+      grid_options: FULL,
       visibility: [isState(home.occupancy_change_pending, "on")],
     });
   }
@@ -174,7 +184,14 @@ function attentionSection(home, community) {
       heading_style: "subtitle",
       tap_action: devicePage(home.id),
     },
-    { type: "tile", entity: home.occupancy, name: "Occupancy", state_content: ["state", "last_changed"], tap_action: devicePage(home.id) },
+    {
+      type: "tile",
+      entity: home.occupancy,
+      name: "Occupancy",
+      state_content: ["state", "last_changed"],
+      grid_options: FULL,
+      tap_action: devicePage(home.id),
+    },
   ];
   if (home.occupancy_change_pending) {
     cards.push({
@@ -184,6 +201,7 @@ function attentionSection(home, community) {
       icon: "mdi:progress-clock",
       color: "orange",
       state_content: ["requested_state", "last_changed"],
+      grid_options: FULL,
       visibility: [isState(home.occupancy_change_pending, "on")],
     });
   }
@@ -191,10 +209,10 @@ function attentionSection(home, community) {
     cards.push({
       type: "tile",
       entity,
-      name: `${name}: offline`,
+      name: `${name} offline`,
       icon: "mdi:lan-disconnect",
-      color: "red",
       state_content: ["last_changed"],
+      grid_options: FULL,
       visibility: [isState(entity, "off")],
     });
   }
@@ -205,6 +223,7 @@ function communityBadges(community) {
   return COMMUNITY_KEYS.filter((key) => community.sensors[key]).map((key) => ({
     type: "entity",
     entity: community.sensors[key],
+    name: COUNT_NAMES[key],
     show_name: true,
     show_state: true,
     show_icon: true,
@@ -220,6 +239,7 @@ function communitySummary(community, path) {
   const tiles = COMMUNITY_KEYS.filter((key) => community.sensors[key]).map((key) => ({
     type: "tile",
     entity: community.sensors[key],
+    name: COUNT_NAMES[key],
     grid_options: { columns: 6, rows: 1 },
     tap_action: { action: "navigate", navigation_path: path },
   }));
@@ -264,32 +284,56 @@ function communityViews(community, perView, taken) {
   for (let page = 0; page < pages; page++) {
     const homes = community.homes.slice(page * perView, (page + 1) * perView);
     const title =
-      pages === 1 ? community.name : `${community.name} ${homes[0].name}–${homes.at(-1).name}`;
+      pages === 1 ? community.name : `${community.name} · ${homes[0].name}–${homes.at(-1).name}`;
     views.push({
       type: "sections",
       title,
       path: page === 0 ? base : `${base}-${page + 1}`,
-      icon: "mdi:home-city-outline",
       max_columns: 4,
       badges: page === 0 ? communityBadges(community) : [],
-      sections: homes.map(homeSection),
+      sections: [legend(), ...homes.map(homeSection)],
     });
   }
   return views;
 }
 
+function legend() {
+  const icon = (name) => `<ha-icon icon="mdi:${name}"></ha-icon>`;
+  return {
+    type: "grid",
+    column_span: 4,
+    cards: [
+      {
+        type: "markdown",
+        text_only: true,
+        content:
+          `A home's name opens its device page. ${icon("puzzle-outline")} enabled skills, ` +
+          `${icon("robot-outline")} automations, ${icon("lan-disconnect")} a device offline. ` +
+          "Move-ins and move-outs ask before they start, then show as a change in progress.",
+      },
+    ],
+  };
+}
+
+/** Markdown shown only while no home needs a look. */
+function allClear(communities) {
+  const conditions = communities
+    .flatMap((community) => community.homes.flatMap(troubles))
+    .map(({ entity, state }) => isNotState(entity, state));
+  return {
+    type: "markdown",
+    text_only: true,
+    content: "Nothing needs a look: no change in progress, every device Home Assistant can reach is online.",
+    visibility: conditions,
+  };
+}
+
 function estateView(communities, firstPaths) {
   const everyHome = communities.flatMap((community) => community.homes);
-  const allClear = everyHome.flatMap(troubles).map((condition) =>
-    condition.entity && condition.state === "on"
-      ? isNotState(condition.entity, "on")
-      : isNotState(condition.entity, "off"),
-  );
   return {
     type: "sections",
     title: "Estate",
     path: "estate",
-    icon: "mdi:office-building",
     max_columns: 3,
     sections: [
       {
@@ -305,12 +349,7 @@ function estateView(communities, firstPaths) {
               "Open a community to see its homes, or *Attention* for the homes that need a look: " +
               "a move-in, move-out or unlink in progress, or a device offline.",
           },
-          {
-            type: "markdown",
-            text_only: true,
-            content: "Every home is settled and every device Home Assistant can reach is online.",
-            visibility: allClear,
-          },
+          allClear(communities),
         ],
       },
       ...communities.map((community, index) => communitySummary(community, firstPaths[index])),
@@ -326,7 +365,6 @@ function attentionView(communities) {
     type: "sections",
     title: "Attention",
     path: "attention",
-    icon: "mdi:alert-circle-outline",
     max_columns: 4,
     sections: [
       {
@@ -340,6 +378,7 @@ function attentionView(communities) {
               "Homes with a change in progress or a device offline. A home leaves this list " +
               "once it is settled and its devices are back.",
           },
+          allClear(communities),
         ],
       },
       ...sections,
