@@ -46,7 +46,7 @@ function fakeHass() {
   add("number.kitchen_echo_volume", "echo", "volume", "40");
   // Another integration's entity on a device in the same home: not ours, left out.
   add("binary_sensor.lamp_connectivity", "other", null, "on", { device_class: "connectivity" }, "hue");
-  return { devices, entities, states };
+  return { devices, entities, states, panelUrl: "property-console" };
 }
 
 const cardsOf = (section) => section.cards;
@@ -150,7 +150,7 @@ test("the estate view sums up each community and links to its view", () => {
   const estate = generateDashboard({}, fakeHass()).views[0];
   const cedar = estate.sections[1];
   assert.equal(cedar.cards[0].heading, "Cedar Heights");
-  assert.deepEqual(cedar.cards[0].tap_action, { action: "navigate", navigation_path: "cedar-heights" });
+  assert.deepEqual(cedar.cards[0].tap_action, { action: "navigate", navigation_path: "/property-console/cedar-heights" });
   assert.deepEqual(
     cedar.cards.filter((card) => card.type === "tile").map((card) => card.entity),
     [

@@ -422,7 +422,8 @@ export function generateDashboard(config, hass) {
     views: [
       estateView(
         communities,
-        perCommunity.map((views) => `${views[0].path}`),
+        // Navigation wants an absolute path: the dashboard's own, then the view's.
+        perCommunity.map((views) => `/${hass.panelUrl}/${views[0].path}`),
       ),
       attentionView(communities),
       ...perCommunity.flat(),
