@@ -72,19 +72,50 @@ def dashboard_config(page: Page) -> dict[str, Any]:
     return result
 
 
-def time_view(page: Page, url: str, homes: int, name: str) -> float:
-    """Open a view; return seconds until its home sections are all rendered."""
-    started = time.monotonic()
-    page.goto(url)
+def home_headings(view: dict[str, Any]) -> list[str]:
+    """Return the names of the homes a community view shows, in order."""
+    return [
+        section["cards"][0]["heading"]
+        for section in view["sections"]
+        if section["cards"][0]["type"] == "heading"
+    ]
+
+
+def wait_for_homes(page: Page, names: list[str], started: float, what: str) -> float:
+    """Wait until the view shows these homes' headings; return the seconds since started."""
     cards = page.locator("hui-heading-card")
-    deadline = started + 120
-    while cards.count() < homes:
-        if time.monotonic() > deadline:
-            raise harness.HarnessError(f"{name}: {cards.count()} of {homes} homes after 120 s")
-        time.sleep(0.05)
-    elapsed = time.monotonic() - started
-    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=False)
-    return elapsed
+
+    def heading(card: Any) -> str:  # the title's line: the badges' numbers follow it
+        text: str = card.inner_text()
+        return text.strip().split("\n")[0].strip()
+
+    while not (
+        cards.count() == len(names)
+        and heading(cards.first) == names[0]
+        and heading(cards.last) == names[-1]
+    ):
+        if time.monotonic() - started > 120:
+            raise harness.HarnessError(f"{what}: {cards.count()} of {len(names)} homes after 120 s")
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def settle_and_shoot(page: Page, name: str, *, full_page: bool = False) -> None:
+    """Let markdown and icons arrive (they render asynchronously), then take a screenshot."""
+    page.locator("hui-markdown-card ha-markdown").first.wait_for()
+    time.sleep(1.5)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full_page)
+
+
+def switch_view(page: Page, path: str) -> None:
+    """Navigate inside the app, as a click on a tab does (no reload of the frontend)."""
+    page.evaluate(
+        """(path) => {
+            history.pushState(null, "", path);
+            window.dispatchEvent(new CustomEvent("location-changed", { detail: {} }));
+        }""",
+        path,
+    )
 
 
 def measure(ha_url: str, homes: int) -> None:
@@ -105,26 +136,34 @@ def measure(ha_url: str, homes: int) -> None:
         started = time.monotonic()
         page.goto(f"{base}/estate")
         page.locator("hui-tile-card").first.wait_for()
-        print(
-            f"estate view shown in {time.monotonic() - started:.2f} s (from navigation)", flush=True
-        )
-        page.screenshot(path=ARTIFACTS / f"console-{homes}-estate.png", full_page=True)
+        print(f"estate view, page load: {time.monotonic() - started:.2f} s", flush=True)
+        settle_and_shoot(page, f"console-{homes}-estate", full_page=True)
         generated = dashboard_config(page)
         views = generated["config"]["views"]
         print(f"generate(): {generated['ms']:.1f} ms for {len(views)} views", flush=True)
         # Attention: every home has a section, shown only when needed (so not counted).
         started = time.monotonic()
         page.goto(f"{base}/attention")
-        page.locator("hui-markdown-card").first.wait_for()
-        print(f"attention view shown in {time.monotonic() - started:.2f} s", flush=True)
-        page.screenshot(path=ARTIFACTS / f"console-{homes}-attention.png", full_page=True)
+        page.locator("hui-heading-card >> visible=true").first.wait_for()
+        print(f"attention view, page load: {time.monotonic() - started:.2f} s", flush=True)
+        settle_and_shoot(page, f"console-{homes}-attention", full_page=True)
+        print("community views: page load (the frontend starts again) / switch from the tab bar")
         for view in views[2:]:
-            count = sum(
-                1 for section in view["sections"] if section["cards"][0]["type"] == "heading"
+            names = home_headings(view)
+            url = f"{base}/{view['path']}"
+            started = time.monotonic()
+            page.goto(url)
+            loaded = wait_for_homes(page, names, started, view["title"])
+            switch_view(page, f"/{harness.DASHBOARD_PATH}/estate")
+            page.locator("hui-heading-card", has_text="Properties").wait_for()
+            started = time.monotonic()
+            switch_view(page, f"/{harness.DASHBOARD_PATH}/{view['path']}")
+            switched = wait_for_homes(page, names, started, view["title"])
+            settle_and_shoot(page, f"console-{homes}-{view['path']}")
+            print(
+                f"  {view['title']}: {len(names)} homes, {loaded:.2f} s / {switched:.2f} s",
+                flush=True,
             )
-            name = f"console-{homes}-{view['path']}"
-            seconds = time_view(page, f"{base}/{view['path']}", count, name)
-            print(f"{view['title']}: {count} homes rendered in {seconds:.2f} s", flush=True)
         browser.close()
 
 

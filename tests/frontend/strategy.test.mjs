@@ -133,6 +133,16 @@ test("the attention view shows a home only while a change is pending or a device
       ],
     },
   ]);
+  // What is wrong shows as badges, each only while it holds; the tile has the occupancy.
+  assert.deepEqual(
+    unit10.cards[0].badges.map((badge) => [badge.entity, badge.visibility[0].state]),
+    [
+      ["binary_sensor.unit_10_occupancy_change_pending", "on"],
+      ["binary_sensor.kitchen_echo_connectivity", "off"],
+      ["binary_sensor.patio_plug_connectivity", "off"],
+    ],
+  );
+  assert.equal(unit10.cards[1].entity, "sensor.unit_10_occupancy");
   // Every home has a section (hidden until needed): 4 homes and the explanation.
   assert.equal(attention.sections.length, 5);
   // "Nothing needs a look" shows only while every one of those conditions is false.

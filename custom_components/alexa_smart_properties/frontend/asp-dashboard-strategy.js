@@ -13,7 +13,13 @@ const NO_COMMUNITY = "Homes without a community";
 
 // The integration's entities, by the translation key they are registered with.
 const HOME_KEYS = ["occupancy", "occupancy_change_pending", "enabled_skills", "automations"];
-const COMMUNITY_KEYS = ["homes", "occupied_homes", "vacant_homes", "linked_homes", "offline_devices"];
+const COMMUNITY_KEYS = [
+  "homes",
+  "occupied_homes",
+  "vacant_homes",
+  "linked_homes",
+  "offline_devices",
+];
 const COUNT_NAMES = {
   homes: "Homes",
   occupied_homes: "Occupied",
@@ -25,7 +31,10 @@ const FULL = { columns: 12, rows: 1 };
 
 const byName = (a, b) => a.name.localeCompare(b.name, undefined, { numeric: true });
 const deviceName = (device) => device.name_by_user || device.name || device.id;
-const devicePage = (id) => ({ action: "navigate", navigation_path: `/config/devices/device/${id}` });
+const devicePage = (id) => ({
+  action: "navigate",
+  navigation_path: `/config/devices/device/${id}`,
+});
 const isState = (entity, state) => ({ condition: "state", entity, state });
 const isNotState = (entity, state) => ({ condition: "state", entity, state_not: state });
 
@@ -51,7 +60,8 @@ export function readEstate(hass) {
     const device = devices[id];
     if (!device) continue;
     if (found.occupancy) {
-      homes.set(id, { ...found, id, name: deviceName(device), via: device.via_device_id, connectivity: [] });
+      const via = device.via_device_id;
+      homes.set(id, { ...found, id, name: deviceName(device), via, connectivity: [] });
     } else if (COMMUNITY_KEYS.some((key) => key in found)) {
       communities.set(id, { id, name: deviceName(device), homes: [], sensors: found });
     }
@@ -109,36 +119,51 @@ function offlineBadges(home) {
   }));
 }
 
+/** Occupancy and since when; a tap opens the home's device page. */
+function occupancyTile(home) {
+  return {
+    type: "tile",
+    entity: home.occupancy,
+    name: "Occupancy",
+    state_content: ["state", "last_changed"],
+    grid_options: FULL,
+    tap_action: devicePage(home.id),
+  };
+}
+
+/** Shown while a move-in, move-out or unlink is under way: what the home becomes. */
+function pendingTile(home) {
+  return {
+    type: "tile",
+    entity: home.occupancy_change_pending,
+    name: "Change in progress",
+    icon: "mdi:progress-clock",
+    color: "orange",
+    state_content: ["requested_state", "last_changed"],
+    grid_options: FULL,
+    visibility: [isState(home.occupancy_change_pending, "on")],
+  };
+}
+
 /** A home's section: name (to its device page), counts, health, occupancy and actions. */
 export function homeSection(home) {
   const badges = [];
   for (const key of ["enabled_skills", "automations"]) {
-    if (home[key]) badges.push({ type: "entity", entity: home[key], show_state: true, show_icon: true });
+    if (!home[key]) continue;
+    badges.push({ type: "entity", entity: home[key], show_state: true, show_icon: true });
   }
   badges.push(...offlineBadges(home));
   const cards = [
-    { type: "heading", heading: home.name, heading_style: "subtitle", tap_action: devicePage(home.id), badges },
     {
-      type: "tile",
-      entity: home.occupancy,
-      name: "Occupancy",
-      state_content: ["state", "last_changed"],
-      grid_options: FULL,
+      type: "heading",
+      heading: home.name,
+      heading_style: "subtitle",
       tap_action: devicePage(home.id),
+      badges,
     },
+    occupancyTile(home),
   ];
-  if (home.occupancy_change_pending) {
-    cards.push({
-      type: "tile",
-      entity: home.occupancy_change_pending,
-      name: "Change in progress",
-      icon: "mdi:progress-clock",
-      color: "orange",
-      state_content: ["requested_state", "last_changed"],
-      grid_options: FULL,
-      visibility: [isState(home.occupancy_change_pending, "on")],
-    });
-  }
+  if (home.occupancy_change_pending) cards.push(pendingTile(home));
   const name = home.name;
   cards.push(
     actionTile(home, {
@@ -146,7 +171,7 @@ export function homeSection(home) {
       icon: "mdi:home-import-outline",
       color: "green",
       service: "move_in",
-      question: `Move a resident into ${name}? Amazon sets the home up for them; it takes a moment.`,
+      question: `Move a resident into ${name}? It takes Amazon a moment.`,
       visibility: [isState(home.occupancy, "vacant")],
     }),
     actionTile(home, {
@@ -154,15 +179,22 @@ export function homeSection(home) {
       icon: "mdi:home-export-outline",
       color: "red",
       service: "move_out",
-      question: `Move the resident out of ${name}? Their account is unlinked and the home's devices are reset.`,
-      visibility: [{ condition: "or", conditions: [isState(home.occupancy, "occupied"), isState(home.occupancy, "linked")] }],
+      question:
+        `Move the resident out of ${name}? Their account is unlinked from the home ` +
+        "and its devices are yours to manage again.",
+      visibility: [
+        {
+          condition: "or",
+          conditions: [isState(home.occupancy, "occupied"), isState(home.occupancy, "linked")],
+        },
+      ],
     }),
     actionTile(home, {
       name: "Unlink resident",
       icon: "mdi:account-off-outline",
       color: "orange",
       service: "unlink_resident",
-      question: `Unlink the resident's Amazon account from ${name}? They stay moved in.`,
+      question: `Unlink the resident's Amazon account from ${name}? The home stays occupied.`,
       visibility: [isState(home.occupancy, "linked")],
     }),
   );
@@ -176,47 +208,31 @@ function troubles(home) {
   return found;
 }
 
+/** Light on purpose (a heading and a tile): the view holds every home, most of them hidden. */
 function attentionSection(home, community) {
-  const cards = [
-    {
-      type: "heading",
-      heading: `${home.name} · ${community.name}`,
-      heading_style: "subtitle",
-      tap_action: devicePage(home.id),
-    },
-    {
-      type: "tile",
-      entity: home.occupancy,
-      name: "Occupancy",
-      state_content: ["state", "last_changed"],
-      grid_options: FULL,
-      tap_action: devicePage(home.id),
-    },
-  ];
+  const badges = offlineBadges(home);
   if (home.occupancy_change_pending) {
-    cards.push({
-      type: "tile",
+    badges.unshift({
+      type: "entity",
       entity: home.occupancy_change_pending,
-      name: "Change in progress",
       icon: "mdi:progress-clock",
       color: "orange",
-      state_content: ["requested_state", "last_changed"],
-      grid_options: FULL,
+      show_state: false,
       visibility: [isState(home.occupancy_change_pending, "on")],
     });
   }
-  for (const { entity, name } of home.connectivity) {
-    cards.push({
-      type: "tile",
-      entity,
-      name: `${name} offline`,
-      icon: "mdi:lan-disconnect",
-      state_content: ["last_changed"],
-      grid_options: FULL,
-      visibility: [isState(entity, "off")],
-    });
-  }
-  return { type: "grid", cards, visibility: [{ condition: "or", conditions: troubles(home) }] };
+  const heading = {
+    type: "heading",
+    heading: `${home.name} · ${community.name}`,
+    heading_style: "subtitle",
+    tap_action: devicePage(home.id),
+    badges,
+  };
+  return {
+    type: "grid",
+    cards: [heading, occupancyTile(home)],
+    visibility: [{ condition: "or", conditions: troubles(home) }],
+  };
 }
 
 function communityBadges(community) {
@@ -257,7 +273,9 @@ function communitySummary(community, path) {
         type: "markdown",
         text_only: true,
         grid_options: { columns: 12, rows: "auto" },
-        content: `**${community.homes.length}** homes · changes in progress: **${pendingCount(community.homes)}**`,
+        content:
+          `**${community.homes.length}** homes · ` +
+          `changes in progress: **${pendingCount(community.homes)}**`,
       },
     ],
   };
@@ -323,7 +341,9 @@ function allClear(communities) {
   return {
     type: "markdown",
     text_only: true,
-    content: "Nothing needs a look: no change in progress, every device Home Assistant can reach is online.",
+    content:
+      "Nothing needs a look: no change in progress, " +
+      "every device Home Assistant can reach is online.",
     visibility: conditions,
   };
 }
@@ -375,8 +395,10 @@ function attentionView(communities) {
             type: "markdown",
             text_only: true,
             content:
-              "Homes with a change in progress or a device offline. A home leaves this list " +
-              "once it is settled and its devices are back.",
+              "Homes with a change in progress " +
+              '<ha-icon icon="mdi:progress-clock"></ha-icon> or a device offline ' +
+              '<ha-icon icon="mdi:lan-disconnect"></ha-icon> (tap it for which). A home leaves ' +
+              "this list once it is settled and its devices are back.",
           },
           allClear(communities),
         ],
