@@ -85,14 +85,13 @@ def wait_for_homes(page: Page, names: list[str], started: float, what: str) -> f
     """Wait until the view shows these homes' headings; return the seconds since started."""
     cards = page.locator("hui-heading-card")
 
-    def heading(card: Any) -> str:  # the title's line: the badges' numbers follow it
-        text: str = card.inner_text()
-        return text.strip().split("\n")[0].strip()
+    def shows(card: Any, name: str) -> bool:
+        return bool(card.get_by_text(name, exact=True).count())
 
     while not (
         cards.count() == len(names)
-        and heading(cards.first) == names[0]
-        and heading(cards.last) == names[-1]
+        and shows(cards.first, names[0])
+        and shows(cards.last, names[-1])
     ):
         if time.monotonic() - started > 120:
             raise harness.HarnessError(f"{what}: {cards.count()} of {len(names)} homes after 120 s")

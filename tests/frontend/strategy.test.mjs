@@ -120,7 +120,7 @@ test("a home's section: device page, occupancy since, counts, offline devices, a
   ]);
 });
 
-test("the attention view shows a home only while a change is pending or a device is offline", () => {
+test("the attention view lists the homes with a change pending or a device offline", () => {
   const attention = generateDashboard({}, fakeHass()).views[1];
   const unit10 = attention.sections.find((s) => s.cards[0]?.heading === "Unit 10 · Maple Court");
   assert.deepEqual(unit10.visibility, [
@@ -143,8 +143,17 @@ test("the attention view shows a home only while a change is pending or a device
     ],
   );
   assert.equal(unit10.cards[1].entity, "sensor.unit_10_occupancy");
-  // Every home has a section (hidden until needed): 4 homes and the explanation.
-  assert.equal(attention.sections.length, 5);
+  // Only the homes that need a look as the dashboard opens: Unit 10 (its patio plug).
+  assert.deepEqual(
+    attention.sections.slice(1).map((section) => section.cards[0].heading),
+    ["Unit 10 · Maple Court"],
+  );
+  const hass = fakeHass();
+  hass.states["binary_sensor.gatehouse_occupancy_change_pending"].state = "on";
+  assert.deepEqual(
+    generateDashboard({}, hass).views[1].sections.slice(1).map((section) => section.cards[0].heading),
+    ["Unit 10 · Maple Court", "Gatehouse · Homes without a community"],
+  );
   // "Nothing needs a look" shows only while every one of those conditions is false.
   const allClear = attention.sections[0].cards[1];
   assert.equal(allClear.visibility.length, 4 * 1 + 2);
