@@ -102,7 +102,7 @@ def wait_for_homes(page: Page, names: list[str], started: float, what: str) -> f
 def settle_and_shoot(page: Page, name: str, *, full_page: bool = False) -> None:
     """Let markdown and icons arrive (they render asynchronously), then take a screenshot."""
     page.locator("hui-markdown-card ha-markdown").first.wait_for()
-    time.sleep(1.5)
+    time.sleep(3)
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=full_page)
 
 
@@ -136,6 +136,7 @@ def measure(ha_url: str, homes: int) -> None:
         page.goto(f"{base}/estate")
         page.locator("hui-tile-card").first.wait_for()
         print(f"estate view, page load: {time.monotonic() - started:.2f} s", flush=True)
+        page.get_by_text("Open a community to see its homes").wait_for()
         settle_and_shoot(page, f"console-{homes}-estate", full_page=True)
         generated = dashboard_config(page)
         views = generated["config"]["views"]

@@ -329,6 +329,7 @@ def test_09_property_console(page: Page, stack: Stack) -> None:
     )
     summary = page.locator("hui-grid-section", has=page.get_by_text(community, exact=True))
     expect(summary.locator("hui-tile-card", has_text="Homes")).to_contain_text("6")
+    page.get_by_text("Open a community to see its homes").wait_for()  # markdown comes last
     shot(page, "26-console-estate")
 
     # A community's name opens its view; a home's section there has its actions.
@@ -349,6 +350,7 @@ def test_09_property_console(page: Page, stack: Stack) -> None:
     # Pending until the next occupancy poll; a screenshot if it is caught there.
     with contextlib.suppress(PlaywrightTimeoutError):
         section.locator("hui-tile-card", has_text="Change in progress").wait_for(timeout=10_000)
+        expect(section.locator("hui-tile-card", has_text="Move in")).to_be_hidden()
         shot(page, "29-console-move-in-pending")
     wait_for(
         "the occupancy sensor to read occupied",

@@ -109,14 +109,22 @@ test("a home's section: device page, occupancy since, counts, offline devices, a
     confirmation: { text: moveIn.tap_action.confirmation.text },
   });
   assert.match(moveIn.tap_action.confirmation.text, /Unit 10/);
+  // Offered as the occupancy allows, and not while a change is under way.
+  const notPending = {
+    condition: "state",
+    entity: "binary_sensor.unit_10_occupancy_change_pending",
+    state_not: "on",
+  };
   assert.deepEqual(moveIn.visibility, [
     { condition: "state", entity: "sensor.unit_10_occupancy", state: "vacant" },
+    notPending,
   ]);
   assert.equal(moveOut.tap_action.perform_action, "alexa_smart_properties.move_out");
   assert.deepEqual(moveOut.visibility[0].conditions.map((c) => c.state), ["occupied", "linked"]);
   assert.equal(unlink.tap_action.perform_action, "alexa_smart_properties.unlink_resident");
   assert.deepEqual(unlink.visibility, [
     { condition: "state", entity: "sensor.unit_10_occupancy", state: "linked" },
+    notPending,
   ]);
 });
 

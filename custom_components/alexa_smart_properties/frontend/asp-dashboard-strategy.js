@@ -96,7 +96,10 @@ function actionTile(home, { name, icon, color, service, question, visibility }) 
     color,
     hide_state: true,
     grid_options: { columns: 6, rows: 1 },
-    visibility,
+    // Hidden while a change is under way: one at a time, as Amazon takes them.
+    visibility: home.occupancy_change_pending
+      ? [...visibility, isNotState(home.occupancy_change_pending, "on")]
+      : visibility,
     tap_action: {
       action: "perform-action",
       perform_action: `${DOMAIN}.${service}`,
