@@ -37,6 +37,10 @@ const devicePage = (id) => ({
 });
 const isState = (entity, state) => ({ condition: "state", entity, state });
 const isNotState = (entity, state) => ({ condition: "state", entity, state_not: state });
+const text = (content) => ({ type: "markdown", text_only: true, content });
+const icon = (name) => `<ha-icon icon="mdi:${name}"></ha-icon>`;
+/** A section across the whole width of a 4-column view, for text above the homes. */
+const wide = (...cards) => ({ type: "grid", column_span: 4, cards });
 
 /** Read the integration's communities, homes and their entities from the frontend's hass. */
 export function readEstate(hass) {
@@ -319,21 +323,13 @@ function communityViews(community, perView, taken) {
 }
 
 function legend() {
-  const icon = (name) => `<ha-icon icon="mdi:${name}"></ha-icon>`;
-  return {
-    type: "grid",
-    column_span: 4,
-    cards: [
-      {
-        type: "markdown",
-        text_only: true,
-        content:
-          `A home's name opens its device page. ${icon("puzzle-outline")} enabled skills, ` +
-          `${icon("robot-outline")} automations, ${icon("lan-disconnect")} a device offline. ` +
-          "Move-ins and move-outs ask before they start, then show as a change in progress.",
-      },
-    ],
-  };
+  return wide(
+    text(
+      `A home's name opens its device page. ${icon("puzzle-outline")} enabled skills, ` +
+        `${icon("robot-outline")} automations, ${icon("lan-disconnect")} a device offline. ` +
+        "Move-ins and move-outs ask before they start, then show as a change in progress.",
+    ),
+  );
 }
 
 /** Markdown shown only while no home needs a look. */
@@ -341,14 +337,10 @@ function allClear(communities) {
   const conditions = communities
     .flatMap((community) => community.homes.flatMap(troubles))
     .map(({ entity, state }) => isNotState(entity, state));
-  return {
-    type: "markdown",
-    text_only: true,
-    content:
-      "Nothing needs a look: no change in progress, " +
-      "every device Home Assistant can reach is online.",
-    visibility: conditions,
-  };
+  const message =
+    "Nothing needs a look: no change in progress, " +
+    "every device Home Assistant can reach is online.";
+  return { ...text(message), visibility: conditions };
 }
 
 function estateView(communities, firstPaths) {
@@ -363,15 +355,12 @@ function estateView(communities, firstPaths) {
         type: "grid",
         cards: [
           { type: "heading", heading: "Properties", icon: "mdi:office-building-outline" },
-          {
-            type: "markdown",
-            text_only: true,
-            content:
-              `**${everyHome.length}** homes in **${communities.length}** ` +
+          text(
+            `**${everyHome.length}** homes in **${communities.length}** ` +
               `${communities.length === 1 ? "community" : "communities"}. ` +
-              "Open a community to see its homes, or *Attention* for the homes that need a look: " +
-              "a move-in, move-out or unlink in progress, or a device offline.",
-          },
+              "Open a community to see its homes, or *Attention* for the homes that need a " +
+              "look: a move-in, move-out or unlink in progress, or a device offline.",
+          ),
           allClear(communities),
         ],
       },
@@ -397,23 +386,15 @@ function attentionView(communities, hass) {
     path: "attention",
     max_columns: 4,
     sections: [
-      {
-        type: "grid",
-        column_span: 4,
-        cards: [
-          {
-            type: "markdown",
-            text_only: true,
-            content:
-              "Homes with a change in progress " +
-              '<ha-icon icon="mdi:progress-clock"></ha-icon> or a device offline ' +
-              '<ha-icon icon="mdi:lan-disconnect"></ha-icon> (tap it for which) when this page ' +
-              "was opened. A home leaves the list once it is settled and its devices are back; " +
-              "reload the page for homes that need a look since.",
-          },
-          allClear(communities),
-        ],
-      },
+      wide(
+        text(
+          `Homes with a change in progress ${icon("progress-clock")} or a device offline ` +
+            `${icon("lan-disconnect")} (tap it for which) when this page was opened. A home ` +
+            "leaves the list once it is settled and its devices are back; reload the page " +
+            "for homes that need a look since.",
+        ),
+        allClear(communities),
+      ),
       ...sections,
     ],
   };
