@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -48,3 +49,15 @@ async def test_nothing_served_elsewhere(
     for path in ("__init__.py", "../manifest.json"):
         response = await client.get(f"/{DOMAIN}/{path}")
         assert response.status == 404, path
+
+
+async def test_frozen_web_server_does_not_stop_the_integration(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A web server already started by the test client takes no new routes: set up anyway."""
+    assert await async_setup_component(hass, "application_credentials", {})  # and http
+    client = await hass_client()
+    assert await async_setup_component(hass, DOMAIN, {})
+    assert "The property console cannot be served" in caplog.text
+    response = await client.get(f"/{DOMAIN}/asp-dashboard-strategy.js")
+    assert response.status == 404

@@ -8,6 +8,7 @@ without any resource to add by hand.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from homeassistant.components.frontend import add_extra_js_url
@@ -16,6 +17,7 @@ from homeassistant.core import HomeAssistant
 
 from ..const import DOMAIN
 
+_LOGGER = logging.getLogger(__name__)
 STRATEGY_FILE = Path(__file__).parent / "asp-dashboard-strategy.js"
 STRATEGY_URL = f"/{DOMAIN}/asp-dashboard-strategy.js"
 
@@ -24,9 +26,15 @@ async def async_register_dashboard_strategy(hass: HomeAssistant) -> None:
     """Serve the strategy module and have the frontend load it (when there is a frontend)."""
     if "http" not in hass.config.components:  # no web server: nothing to serve
         return
-    # Not cached: the file changes with the integration, and it is a few kilobytes.
-    await hass.http.async_register_static_paths(
-        [StaticPathConfig(STRATEGY_URL, str(STRATEGY_FILE), cache_headers=False)]
-    )
+    try:
+        # Not cached: the file changes with the integration, and it is a few kilobytes.
+        await hass.http.async_register_static_paths(
+            [StaticPathConfig(STRATEGY_URL, str(STRATEGY_FILE), cache_headers=False)]
+        )
+    except RuntimeError as err:
+        # A web server that froze its routes (Home Assistant's own never does; aiohttp's
+        # test server does): the homes and devices matter more than the dashboard.
+        _LOGGER.warning("The property console cannot be served: %s", err)
+        return
     if "frontend" in hass.config.components:
         add_extra_js_url(hass, STRATEGY_URL)
