@@ -1,12 +1,13 @@
 """The dashboard strategy's module is served by Home Assistant's web server.
 
-That the frontend loads it (an extra module URL) needs the frontend's own package, which the
-test environment does not have: the browser tests check it, by opening the dashboard.
+The frontend itself needs its own package, which the test environment does not have: a
+stand-in takes the module's URL here, and the browser tests open the dashboard for real.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from homeassistant.core import HomeAssistant
@@ -61,3 +62,19 @@ async def test_frozen_web_server_does_not_stop_the_integration(
     assert "The property console cannot be served" in caplog.text
     response = await client.get(f"/{DOMAIN}/asp-dashboard-strategy.js")
     assert response.status == 404
+
+
+async def test_frontend_is_told_to_load_the_module(hass: HomeAssistant) -> None:
+    """With a frontend, every browser loads the module (its package is not installed here)."""
+    assert await async_setup_component(hass, "http", {})
+    hass.config.components.add("frontend")
+    with patch("custom_components.alexa_smart_properties.frontend.add_extra_js_url") as add:
+        assert await async_setup_component(hass, DOMAIN, {})
+    add.assert_called_once_with(hass, f"/{DOMAIN}/asp-dashboard-strategy.js")
+
+
+async def test_no_frontend_no_module(hass: HomeAssistant) -> None:
+    assert await async_setup_component(hass, "http", {})
+    with patch("custom_components.alexa_smart_properties.frontend.add_extra_js_url") as add:
+        assert await async_setup_component(hass, DOMAIN, {})
+    add.assert_not_called()
