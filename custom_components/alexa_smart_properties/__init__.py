@@ -29,6 +29,7 @@ from .data import AspConfigEntry, AspRuntimeData
 from .devices import async_setup_devices, async_sync_devices, device_is_stale
 from .endpoint_lifecycle import DEFAULT_GRACE
 from .entity_budget import EntityBudget
+from .frontend import async_register_dashboard_strategy
 from .oauth import EntryAuth
 from .services import async_setup_services
 
@@ -47,8 +48,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions (once, whatever the number of entries)."""
+    """Register the actions and the dashboard strategy (once, whatever the number of entries)."""
     async_setup_services(hass)
+    await async_register_dashboard_strategy(hass)
     return True
 
 

@@ -38,7 +38,8 @@ HA_PYTHON = HA_VENV / "bin" / "python"
 EXAMPLES = REPO / "examples"
 BLUEPRINTS = REPO / "blueprints"
 HOST = "127.0.0.1"
-DASHBOARD_PATH = "property-manager"
+DASHBOARD_PATH = "property-console"  # the integration's dashboard strategy
+TABLES_PATH = "property-manager"  # the Jinja tables example
 
 # Integrations the onboarding's core_config step sets up in the background. They need
 # the internet (met, radio_browser) or add nothing to a demo; the demo removes them.
@@ -250,9 +251,15 @@ lovelace:
   dashboards:
     {dashboard}:
       mode: yaml
-      filename: dashboards/property_manager.yaml
+      filename: dashboards/property_console.yaml
       title: Properties
       icon: mdi:office-building
+      show_in_sidebar: true
+    {tables}:
+      mode: yaml
+      filename: dashboards/property_manager.yaml
+      title: Property tables
+      icon: mdi:table-large
       show_in_sidebar: true
 """
 
@@ -329,7 +336,7 @@ def write_ha_config(config_dir: Path, port: int, *, name: str = "ASP demo") -> N
     """
     config_dir.mkdir(parents=True, exist_ok=True)
     (config_dir / "configuration.yaml").write_text(
-        CONFIGURATION_YAML.format(name=name, dashboard=DASHBOARD_PATH)
+        CONFIGURATION_YAML.format(name=name, dashboard=DASHBOARD_PATH, tables=TABLES_PATH)
     )
     for empty in ("automations.yaml",):
         path = config_dir / empty
@@ -339,10 +346,8 @@ def write_ha_config(config_dir: Path, port: int, *, name: str = "ASP demo") -> N
     _link_files(
         config_dir / "blueprints" / "automation" / DOMAIN, BLUEPRINTS / "automation" / DOMAIN
     )
-    _link(
-        config_dir / "dashboards" / "property_manager.yaml",
-        EXAMPLES / "dashboards" / "property_manager.yaml",
-    )
+    for dashboard in ("property_console.yaml", "property_manager.yaml"):
+        _link(config_dir / "dashboards" / dashboard, EXAMPLES / "dashboards" / dashboard)
     _link(config_dir / "scripts.yaml", EXAMPLES / "scripts.yaml")
 
     store = config_dir / ".storage" / "http"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 from unittest.mock import patch
 
@@ -32,6 +33,13 @@ async def async_setup_logbook(hass: HomeAssistant) -> None:
     hass.config.components.add("frontend")
     with patch("homeassistant.components.logbook.frontend.async_register_built_in_panel"):
         assert await async_setup_component(hass, "logbook", {})
+
+
+@pytest.fixture(autouse=True)
+def no_extra_modules() -> Iterator[None]:
+    """The stand-in frontend takes no module (the integration adds its dashboard strategy)."""
+    with patch("custom_components.alexa_smart_properties.frontend.add_extra_js_url"):
+        yield
 
 
 @pytest.fixture

@@ -39,6 +39,8 @@ BLUEPRINT_DIR = REPO / "blueprints" / "automation" / DOMAIN
 BLUEPRINTS = sorted(BLUEPRINT_DIR.glob("*.yaml"))
 SCRIPTS = REPO / "examples" / "scripts.yaml"
 DASHBOARD = REPO / "examples" / "dashboards" / "property_manager.yaml"
+CONSOLE = REPO / "examples" / "dashboards" / "property_console.yaml"
+STRATEGY_JS = REPO / "custom_components" / DOMAIN / "frontend" / "asp-dashboard-strategy.js"
 RESET = "reset_devices_after_move_out"
 NOTIFY = "notify_device_offline_in_vacant_home"
 
@@ -390,7 +392,14 @@ async def test_dashboard_templates_render(
     assert {entity.removeprefix("script.") for entity in tile_entities(dashboard)} <= scripts
 
 
-@pytest.mark.parametrize("path", [*BLUEPRINTS, SCRIPTS, DASHBOARD], ids=lambda p: p.name)
+def test_console_names_the_strategy_the_integration_defines() -> None:
+    """`custom:NAME` makes the frontend wait for the element ll-strategy-dashboard-NAME."""
+    strategy_type = load_yaml_dict(str(CONSOLE))["strategy"]["type"]
+    assert strategy_type == "custom:alexa-smart-properties"
+    assert '"ll-strategy-dashboard-alexa-smart-properties"' in STRATEGY_JS.read_text()
+
+
+@pytest.mark.parametrize("path", [*BLUEPRINTS, SCRIPTS, DASHBOARD, CONSOLE], ids=lambda p: p.name)
 def test_examples_are_plain_yaml_files(path: Path) -> None:
     assert path.read_text().endswith("\n")
     assert "\t" not in path.read_text()
