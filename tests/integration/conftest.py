@@ -26,6 +26,8 @@ from custom_components.alexa_smart_properties.const import (
 from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator, start_simulator
 
+from .service_helpers import small_property
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
@@ -60,8 +62,14 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
 
 
 @pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """A small property with every kind of device; changes apply at once."""
+def sim_config(request: pytest.FixtureRequest) -> SimulatorConfig:
+    """A small property with every kind of device; changes apply at once.
+
+    Modules marked `small_property` get the action tests' property instead (seed 7, IDs
+    never change; see service_helpers.small_property).
+    """
+    if request.node.get_closest_marker("small_property") is not None:
+        return small_property()
     return SimulatorConfig(
         seed=1,
         communities=2,

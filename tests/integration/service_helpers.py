@@ -87,6 +87,24 @@ def set_home_state(simulator: RunningSimulator, home_id: str, target: Occ) -> No
     assert state.home_state(home) is target
 
 
+async def set_up_all_vacant(
+    hass: HomeAssistant,
+    simulator: RunningSimulator,
+    entry: MockConfigEntry,
+    *,
+    online: bool = True,
+) -> MockConfigEntry:
+    """Make every home vacant (and every device online), then set the entry up."""
+    for home_id in simulator.sim.state.homes:
+        set_home_state(simulator, home_id, Occ.VACANT)
+    if online:
+        for endpoint in simulator.sim.state.endpoints.values():
+            endpoint.online = True
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
 def homes(simulator: RunningSimulator) -> list[str]:
     """Return the simulator's home IDs in creation order."""
     return list(simulator.sim.state.homes)

@@ -18,20 +18,15 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alexa_smart_properties.const import DOMAIN
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 from simulator.state import Endpoint, Occ
 
 from .helpers import advance, route_count
-from .service_helpers import set_home_state, small_property
+from .service_helpers import set_home_state, set_up_all_vacant
+
+pytestmark = pytest.mark.small_property
 
 GET_ONE = "GET /v2/endpoints/{endpointId}"
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 @pytest.fixture
@@ -39,13 +34,7 @@ async def entry(
     hass: HomeAssistant, simulator: RunningSimulator, config_entry: MockConfigEntry
 ) -> MockConfigEntry:
     """Every home vacant, every device online; then the entry set up."""
-    for home_id in simulator.sim.state.homes:
-        set_home_state(simulator, home_id, Occ.VACANT)
-    for endpoint in simulator.sim.state.endpoints.values():
-        endpoint.online = True
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
+    return await set_up_all_vacant(hass, simulator, config_entry)
 
 
 def _home_devices(simulator: RunningSimulator, home_id: str) -> list[Endpoint]:

@@ -20,19 +20,14 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.alexa_smart_properties.const import DOMAIN
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 from simulator.state import Occ
 
-from .service_helpers import call, device_id, homes, set_home_state, small_property
+from .service_helpers import call, device_id, homes, set_home_state
+
+pytestmark = pytest.mark.small_property
 
 TRIGGER_TYPES = ("occupied", "vacant", "linked", "unlinked")
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 @pytest.fixture

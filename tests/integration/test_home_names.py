@@ -13,16 +13,9 @@ from homeassistant.util import slugify
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alexa_smart_properties.const import DOMAIN
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 
-from .service_helpers import small_property
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share: unit numbers repeat per community."""
-    return small_property()
+pytestmark = pytest.mark.small_property
 
 
 async def test_repeated_home_names_carry_their_community(

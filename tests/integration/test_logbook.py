@@ -21,11 +21,12 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from custom_components.alexa_smart_properties.audit import EVENT_ACTION
 from custom_components.alexa_smart_properties.const import DOMAIN
 from custom_components.alexa_smart_properties.logbook import describe
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 from simulator.state import Occ
 
-from .service_helpers import call, device_id, homes, set_home_state, small_property
+from .service_helpers import call, device_id, homes, set_home_state
+
+pytestmark = pytest.mark.small_property
 
 
 async def async_setup_logbook(hass: HomeAssistant) -> None:
@@ -45,12 +46,6 @@ def no_extra_modules() -> Iterator[None]:
 @pytest.fixture
 def mock_recorder_before_hass(recorder_db_url: str) -> None:
     """Prepare the recorder's database before Home Assistant starts (for recorder_mock)."""
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 async def test_logbook_shows_who_moved_the_resident_out(

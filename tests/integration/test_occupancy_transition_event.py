@@ -11,20 +11,15 @@ from homeassistant.helpers.event import async_track_state_change_event
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alexa_smart_properties.const import DOMAIN
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 from simulator.state import Occ
 
 from .helpers import advance
-from .service_helpers import call, set_home_state, small_property
+from .service_helpers import call, set_home_state
+
+pytestmark = pytest.mark.small_property
 
 DELAY = 40  # seconds a change stays pending at Amazon
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """Changes stay pending for a while, as at Amazon."""
-    return small_property()
 
 
 def _fired(hass: HomeAssistant, home_id: str) -> list[tuple[str, str, str]]:

@@ -10,19 +10,13 @@ from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alexa_smart_properties.const import DOMAIN
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
-from simulator.state import Occ
 
-from .service_helpers import set_home_state, small_property
+from .service_helpers import set_up_all_vacant
+
+pytestmark = pytest.mark.small_property
 
 CONTROLS = {"light", "switch", "number", "button"}
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -30,12 +24,7 @@ async def test_offline_devices_offer_no_controls(
     hass: HomeAssistant, simulator: RunningSimulator, config_entry: MockConfigEntry
 ) -> None:
     state = simulator.sim.state
-    for home_id in state.homes:
-        set_home_state(simulator, home_id, Occ.VACANT)
-    for endpoint in state.endpoints.values():
-        endpoint.online = True
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_all_vacant(hass, simulator, config_entry)
 
     entities = er.async_get(hass)
     checked = 0

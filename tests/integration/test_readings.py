@@ -24,7 +24,7 @@ from simulator.embed import RunningSimulator
 from simulator.readings import READING_NAMES, readings_named
 from simulator.state import Endpoint, Occ
 
-from .service_helpers import call, count, set_home_state, small_property
+from .service_helpers import call, count, set_up_all_vacant, small_property
 
 READINGS = ["default", *READING_NAMES]
 NOT_STATEFUL = {"button", "event"}  # they show when they were last used
@@ -79,12 +79,7 @@ async def test_every_device_shows_the_simulated_state(
     hass: HomeAssistant, simulator: RunningSimulator, config_entry: MockConfigEntry, reading: str
 ) -> None:
     """Every entity of every device in a vacant home has a real state, and the right one."""
-    for home_id in simulator.sim.state.homes:
-        set_home_state(simulator, home_id, Occ.VACANT)
-    for endpoint in simulator.sim.state.endpoints.values():
-        endpoint.online = True
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_all_vacant(hass, simulator, config_entry)
 
     entities = er.async_get(hass)
     checked = 0

@@ -14,7 +14,6 @@ from syrupy.filters import props
 
 from custom_components.alexa_smart_properties.audit import EVENT_ACTION
 from custom_components.alexa_smart_properties.const import DOMAIN
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 
 from .service_helpers import (
@@ -27,9 +26,10 @@ from .service_helpers import (
     fail_next,
     homes,
     set_up_with_one_private_home,
-    small_property,
     writes,
 )
+
+pytestmark = pytest.mark.small_property
 
 PRIVATE = 5
 GREETING_YAML = """
@@ -102,12 +102,6 @@ SUNSET = {
         "timeOffset": 0,
     },
 }
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 @pytest.fixture

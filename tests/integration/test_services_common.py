@@ -35,11 +35,12 @@ from custom_components.alexa_smart_properties.services_common import (
     service_error,
 )
 from custom_components.alexa_smart_properties.services_occupancy import TRANSITIONS
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 from simulator.state import Occ, Template
 
-from .service_helpers import call, expect_error, homes, set_home_state, small_property, writes
+from .service_helpers import call, expect_error, homes, set_home_state, writes
+
+pytestmark = pytest.mark.small_property
 
 PACKAGE = Path(integration.__file__).parent
 MODULES = [
@@ -52,12 +53,6 @@ MODULES = [
     "services_inventory.py",
     "services_devices.py",
 ]
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from syrupy.filters import props
 
 from custom_components.alexa_smart_properties.audit import EVENT_ACTION
 from custom_components.alexa_smart_properties.const import DOMAIN
-from simulator.core import SimulatorConfig
 from simulator.devices import kind_of
 from simulator.embed import RunningSimulator
 from simulator.occupancy import request_change
@@ -31,17 +30,12 @@ from .service_helpers import (
     fail_next,
     homes,
     set_home_state,
-    small_property,
     writes,
 )
 
+pytestmark = pytest.mark.small_property
+
 OCCUPIED, LINKED = 4, 5
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 def arrange(simulator: RunningSimulator) -> None:

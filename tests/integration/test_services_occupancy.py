@@ -15,7 +15,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.alexa_smart_properties.audit import EVENT_ACTION
 from custom_components.alexa_smart_properties.const import DOMAIN
-from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator
 from simulator.state import Occ
 
@@ -31,18 +30,13 @@ from .service_helpers import (
     fail_next,
     homes,
     set_home_state,
-    small_property,
     writes,
 )
 
+pytestmark = pytest.mark.small_property
+
 # Homes by index in the small property, arranged before setup.
 VACANT, OCCUPIED, LINKED = 0, 1, 2
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 @pytest.fixture

@@ -38,16 +38,12 @@ from .service_helpers import (
     small_property,
 )
 
+pytestmark = pytest.mark.small_property
+
 ENABLE = "POST /v1/skills/{skillId}/enablements"
 BATCH = "POST /v1/skills/{skillId}/enablements/batch"
 DISABLE = "DELETE /v1/skills/{skillId}/enablements"
 PRIVATE = 5  # the one occupied home (the last one, in the second community)
-
-
-@pytest.fixture
-def sim_config() -> SimulatorConfig:
-    """The small property the action tests share."""
-    return small_property()
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from simulator.readings import UNKNOWN_FEATURE, UNKNOWN_OCCUPANCY_STATE, reading
 from simulator.state import Endpoint, Occ
 
 from .helpers import advance
-from .service_helpers import set_home_state, small_property
+from .service_helpers import set_home_state, set_up_all_vacant, small_property
 
 LOGGER = "custom_components.alexa_smart_properties.api.models.common"
 
@@ -88,10 +88,7 @@ async def test_unknown_occupancy_state_shows_unknown_and_hides_devices(
     the estate is unaffected."""
     caplog.set_level(logging.DEBUG, logger=LOGGER)
     state = simulator.sim.state
-    for home_id in state.homes:
-        set_home_state(simulator, home_id, Occ.VACANT)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
+    await set_up_all_vacant(hass, simulator, config_entry, online=False)
 
     odd, *others = list(state.homes)
     set_home_state(simulator, odd, Occ.LINKED)  # shown by the simulator as a new state
