@@ -54,16 +54,18 @@ class AspEntity[C: AspCoordinator[Any]](CoordinatorEntity[C]):
         """Return what the state is computed from (compared with ==; default: always new)."""
         return object()
 
-    @callback
-    def _async_write_ha_state(self) -> None:
+    async def async_added_to_hass(self) -> None:
+        """Note the inputs of the state Home Assistant writes once the entity is added."""
+        await super().async_added_to_hass()
         self._written = (self.available, self.state_inputs())
-        super()._async_write_ha_state()
 
     @callback
     def _handle_coordinator_update(self) -> None:
         """Write the state if the update changed what it is computed from."""
-        if self._written != (self.available, self.state_inputs()):
-            super()._handle_coordinator_update()
+        inputs = (self.available, self.state_inputs())
+        if inputs != self._written:
+            self._written = inputs
+            self.async_write_ha_state()
 
 
 class AspHomeOccupancyEntity(AspEntity[OccupancyCoordinator]):
