@@ -26,7 +26,6 @@ from .const import (
 from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoordinator
 from .data import AspConfigEntry, AspRuntimeData
 from .devices import async_setup_devices, async_sync_devices, device_is_stale
-from .entity_budget import EntityBudget
 from .oauth import EntryAuth
 from .services import async_setup_services
 
@@ -95,9 +94,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     await inventory.async_config_entry_first_refresh()
     await occupancy.async_config_entry_first_refresh()
     await endpoints.async_config_entry_first_refresh()
-    budget = EntityBudget(hass, entry)
     entry.runtime_data = AspRuntimeData(
-        client=client, inventory=inventory, occupancy=occupancy, endpoints=endpoints, budget=budget
+        client=client, inventory=inventory, occupancy=occupancy, endpoints=endpoints
     )
 
     @callback
@@ -106,7 +104,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
 
     # Registered before the platforms' listeners: devices must exist before their entities.
     await async_setup_devices(hass, entry)
-    budget.async_reserve(inventory.data)  # before any platform adds an entity
     for coordinator in (inventory, occupancy, endpoints):
         entry.async_on_unload(coordinator.async_add_listener(sync_devices))
     entry.async_on_unload(inventory.async_add_listener(occupancy.async_homes_changed))
@@ -117,7 +114,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     endpoints.async_privacy_changed()  # the baseline later occupancy changes compare to
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    budget.async_setup_done()
     return True
 
 
