@@ -160,8 +160,7 @@ async def async_add_entities_for_new_keys(
         # `keys` were read from the current data: all of them are current until it changes.
         data, current = coordinator.data, set(keys)
         for start in range(0, len(keys), KEYS_PER_BATCH):
-            if start:
-                await asyncio.sleep(0)
+            await asyncio.sleep(0)  # apart from the judging that found the keys, too
             if entry.state not in (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED):
                 return  # unloading: the platform is going away
             if coordinator.data is not data:
