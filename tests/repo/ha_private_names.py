@@ -35,6 +35,9 @@ DOCUMENTED_HOOKS: dict[str, str] = {
     "_async_update_data": "DataUpdateCoordinator: documented method that fetches the data",
     "_async_setup": "DataUpdateCoordinator: documented one-time setup before the first fetch",
     "_trigger_event": "EventEntity: the documented way to fire an event",
+    "_async_refresh_token": (
+        "AbstractOAuth2Implementation: abstract, so every OAuth2 implementation defines it"
+    ),
     "_abort_if_unique_id_configured": "ConfigFlow: documented unique ID helper",
     "_abort_if_unique_id_mismatch": "ConfigFlow: documented reauth/reconfigure helper",
     "_get_reauth_entry": "ConfigFlow: documented helper of the reauth step",
