@@ -28,7 +28,6 @@ from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoo
 from .data import AspConfigEntry, AspRuntimeData
 from .devices import async_setup_devices, async_sync_devices, device_is_stale
 from .endpoint_lifecycle import DEFAULT_GRACE
-from .entity_budget import EntityBudget
 from .frontend import async_register_dashboard_strategy
 from .oauth import EntryAuth
 from .services import async_setup_services
@@ -102,9 +101,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     await inventory.async_config_entry_first_refresh()
     await occupancy.async_config_entry_first_refresh()
     await endpoints.async_config_entry_first_refresh()
-    budget = EntityBudget(hass, entry)
     entry.runtime_data = AspRuntimeData(
-        client=client, inventory=inventory, occupancy=occupancy, endpoints=endpoints, budget=budget
+        client=client, inventory=inventory, occupancy=occupancy, endpoints=endpoints
     )
 
     @callback
@@ -113,7 +111,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
 
     # Registered before the platforms' listeners: devices must exist before their entities.
     await async_setup_devices(hass, entry)
-    budget.async_reserve(inventory.data)  # before any platform adds an entity
     for coordinator in (inventory, occupancy, endpoints):
         entry.async_on_unload(coordinator.async_add_listener(sync_devices))
     entry.async_on_unload(inventory.async_add_listener(occupancy.async_homes_changed))
@@ -124,7 +121,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     endpoints.async_privacy_changed()  # the baseline later occupancy changes compare to
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    budget.async_setup_done()
     return True
 
 

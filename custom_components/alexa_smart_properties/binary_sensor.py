@@ -21,10 +21,15 @@ PARALLEL_UPDATES = 0
 
 
 class ConnectivitySensor(AspEndpointEntity, BinarySensorEntity):
-    """Whether Amazon reaches the endpoint (reachability OK)."""
+    """Whether Amazon reaches the endpoint (reachability OK).
+
+    Disabled by default: one per device would take a large estate past Home Assistant's
+    limit of enabled entities per entry; each community's offline count covers them all.
+    """
 
     _attr_device_class = BinarySensorDeviceClass.CONNECTIVITY
     _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_entity_registry_enabled_default = False
 
     def __init__(self, coordinator: EndpointCoordinator, key: str) -> None:
         """Create the sensor for one endpoint."""
@@ -66,14 +71,14 @@ async def async_setup_entry(
 ) -> None:
     """Add connectivity and pending-change sensors, now and as devices appear."""
     runtime = entry.runtime_data
-    async_add_entities_for_new_keys(
+    await async_add_entities_for_new_keys(
         entry,
         runtime.inventory,
         lambda: runtime.inventory.data.homes,
         lambda home_id: [PendingOccupancySensor(runtime.occupancy, home_id)],
         async_add_entities,
     )
-    async_add_endpoint_entities(
+    await async_add_endpoint_entities(
         entry,
         lambda endpoint: endpoint.has_feature(FeatureName.CONNECTIVITY),
         lambda coordinator, key: [ConnectivitySensor(coordinator, key)],

@@ -37,7 +37,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add buttons, now and as devices appear."""
-    async_add_endpoint_entities(
+    await async_add_endpoint_entities(
         entry,
         lambda endpoint: endpoint.has_feature(FeatureName.SPEAKER),
         lambda c, key: [DeleteTimersButton(c, key)],

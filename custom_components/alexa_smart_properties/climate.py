@@ -89,7 +89,7 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add thermostats, now and as devices appear."""
-    async_add_endpoint_entities(
+    await async_add_endpoint_entities(
         entry,
         lambda endpoint: endpoint.has_feature(FeatureName.THERMOSTAT),
         lambda c, key: [Thermostat(c, key)],

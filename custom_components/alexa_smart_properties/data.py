@@ -17,18 +17,16 @@ if TYPE_CHECKING:
         InventoryData,
         OccupancyCoordinator,
     )
-    from .entity_budget import EntityBudget
 
 
 @dataclass(slots=True)
 class AspRuntimeData:
-    """What a loaded entry holds: the client, a coordinator per polling cadence, the budget."""
+    """What a loaded entry holds: the client, a coordinator per polling cadence."""
 
     client: AspClient
     inventory: InventoryCoordinator
     occupancy: OccupancyCoordinator
     endpoints: EndpointCoordinator
-    budget: EntityBudget
     devices_registered_from: tuple[InventoryData, EndpointData] | None = None
     """The data the devices were last registered from (`devices.async_sync_devices`)."""
 

@@ -11,7 +11,7 @@ from homeassistant.core import callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback, current_platform
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import AspClient, AspError
@@ -54,16 +54,18 @@ class AspEntity[C: AspCoordinator[Any]](CoordinatorEntity[C]):
         """Return what the state is computed from (compared with ==; default: always new)."""
         return object()
 
-    @callback
-    def _async_write_ha_state(self) -> None:
+    async def async_added_to_hass(self) -> None:
+        """Note the inputs of the state Home Assistant writes once the entity is added."""
+        await super().async_added_to_hass()
         self._written = (self.available, self.state_inputs())
-        super()._async_write_ha_state()
 
     @callback
     def _handle_coordinator_update(self) -> None:
         """Write the state if the update changed what it is computed from."""
-        if self._written != (self.available, self.state_inputs()):
-            super()._handle_coordinator_update()
+        inputs = (self.available, self.state_inputs())
+        if inputs != self._written:
+            self._written = inputs
+            self.async_write_ha_state()
 
 
 class AspHomeOccupancyEntity(AspEntity[OccupancyCoordinator]):
@@ -147,95 +149,64 @@ class AspEndpointControl(AspEndpointEntity):
 KEYS_PER_BATCH = 50
 
 
-def async_add_entities_for_new_keys(
+async def async_add_entities_for_new_keys(
     entry: AspConfigEntry,
     coordinator: AspCoordinator[Any],
     current_keys: Callable[[], Iterable[str]],
     make_entities: Callable[[str], Iterable[Entity]],
     async_add_entities: AddConfigEntryEntitiesCallback,
-    *,
-    home_level: bool = True,
 ) -> None:
     """Add entities for every device key now, and for each key that appears later.
 
-    Each batch passes through the entry's entity budget first; `home_level` entities (the
-    estate's and the homes') have budget reserved before any device's.
+    Awaited in a platform's `async_setup_entry`: the present devices' entities are handed
+    to Home Assistant before it returns; a coordinator listener adds the later ones.
     """
     known: set[str] = set()
-    budget = entry.runtime_data.budget
-    # Called from a platform's setup: its domain keys the entity registry. Later additions
-    # run in the coordinator's context, where no platform is current.
-    platform = current_platform.get()
 
-    def add(entities: list[Entity]) -> None:
-        assert platform is not None, "entities added outside a platform's setup"
-        budget.async_admit(platform.domain, entities, home_level=home_level)
-        async_add_entities(entities)
+    def new_keys() -> list[str]:
+        new = [key for key in current_keys() if key not in known]
+        known.update(new)
+        return new
 
     async def add_in_batches(keys: list[str]) -> None:
         """Make and add entities a few devices at a time, each batch in its own callback."""
-        try:
-            data: object = None
-            current: set[str] = set()
-            for start in range(0, len(keys), KEYS_PER_BATCH):
-                if start:
-                    await asyncio.sleep(0)
-                if entry.state not in (
-                    ConfigEntryState.SETUP_IN_PROGRESS,
-                    ConfigEntryState.LOADED,
-                ):
-                    return  # unloading: the platform is going away
-                if coordinator.data is not data:
-                    data, current = coordinator.data, set(current_keys())
-                entities: list[Entity] = []
-                for key in keys[start : start + KEYS_PER_BATCH]:
-                    if key in current:
-                        entities.extend(make_entities(key))
-                    else:
-                        known.discard(key)  # gone meanwhile; added again if it comes back
-                if entities:
-                    add(entities)
-        finally:
-            budget.async_added()
+        # `keys` were read from the current data: all of them are current until it changes.
+        data, current = coordinator.data, set(keys)
+        for start in range(0, len(keys), KEYS_PER_BATCH):
+            await asyncio.sleep(0)  # apart from the judging that found the keys, too
+            if entry.state not in (ConfigEntryState.SETUP_IN_PROGRESS, ConfigEntryState.LOADED):
+                return  # unloading: the platform is going away
+            if coordinator.data is not data:
+                data, current = coordinator.data, set(current_keys())
+            entities: list[Entity] = []
+            for key in keys[start : start + KEYS_PER_BATCH]:
+                if key in current:
+                    entities.extend(make_entities(key))
+                else:
+                    known.discard(key)  # gone meanwhile; added again if it comes back
+            if entities:
+                async_add_entities(entities)
 
     @callback
     def add_new() -> None:
-        new = [key for key in current_keys() if key not in known]
-        if not new:
+        new = new_keys()
+        if len(new) <= KEYS_PER_BATCH:
+            if new:  # a few new devices: add their entities at once
+                async_add_entities([entity for key in new for entity in make_entities(key)])
             return
-        known.update(new)
-        if len(new) <= KEYS_PER_BATCH and entry.state is ConfigEntryState.LOADED:
-            # A few new devices: add their entities at once.
-            add([entity for key in new for entity in make_entities(key)])
-            budget.async_report()
-            return
-        # Setting up, or many at once: make and add them in batches, each in an event loop
-        # callback of its own. The budget reports once every batch is in.
-        budget.async_adding()
         entry.async_create_task(
             coordinator.hass, add_in_batches(new), f"{DOMAIN} add entities", eager_start=False
         )
 
+    # Every platform is set up at once, and judging thousands of devices takes a while:
+    # each platform's first look gets an event loop callback of its own.
+    await asyncio.sleep(0)
+    first = new_keys()
     entry.async_on_unload(coordinator.async_add_listener(add_new))
-    if entry.state is not ConfigEntryState.SETUP_IN_PROGRESS:
-        add_new()
-        return
-    # Setting up: judging thousands of devices takes a while, and every platform's setup
-    # runs in the entry's one setup step; each platform's first look gets its own callback.
-    budget.async_adding()
-
-    async def first_look() -> None:
-        try:
-            add_new()
-        finally:
-            budget.async_added()
-
-    entry.async_create_task(
-        coordinator.hass, first_look(), f"{DOMAIN} first entities", eager_start=False
-    )
+    await add_in_batches(first)
 
 
-def async_add_endpoint_entities(
+async def async_add_endpoint_entities(
     entry: AspConfigEntry,
     predicate: Callable[[Endpoint], bool],
     make_entities: Callable[[EndpointCoordinator, str], Iterable[Entity]],
@@ -248,11 +219,10 @@ def async_add_endpoint_entities(
     def accepted_keys() -> list[str]:
         return [key for key, _, accepted in verdicts.judge(endpoints.data.visible) if accepted]
 
-    async_add_entities_for_new_keys(
+    await async_add_entities_for_new_keys(
         entry,
         endpoints,
         accepted_keys,
         lambda key: make_entities(endpoints, key),
         async_add_entities,
-        home_level=False,
     )

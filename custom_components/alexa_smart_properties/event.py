@@ -60,7 +60,7 @@ async def async_setup_entry(
 ) -> None:
     """Add an occupancy event entity per home, now and as homes appear."""
     runtime = entry.runtime_data
-    async_add_entities_for_new_keys(
+    await async_add_entities_for_new_keys(
         entry,
         runtime.inventory,
         lambda: runtime.inventory.data.homes,

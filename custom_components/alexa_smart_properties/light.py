@@ -147,6 +147,6 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add lights, now and as devices appear."""
-    async_add_endpoint_entities(
+    await async_add_endpoint_entities(
         entry, is_light, lambda c, key: [AspLight(c, key)], async_add_entities
     )

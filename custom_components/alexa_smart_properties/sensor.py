@@ -106,8 +106,8 @@ class CommunitySensor(CommunityCountSensor[OccupancyCoordinator]):
 class CommunityOfflineDevicesSensor(CommunityCountSensor[EndpointCoordinator]):
     """How many devices of a community's homes are offline.
 
-    A large estate cannot enable every device's connectivity sensor (Home Assistant's
-    entity limit per entry); this count covers every home whatever the budget left.
+    Devices' connectivity sensors are disabled by default (a large estate would pass Home
+    Assistant's limit of enabled entities per entry); this count covers every device.
     Devices of occupied or linked homes are hidden by Amazon and not counted.
     """
 
@@ -288,7 +288,7 @@ async def async_setup_entry(
     """Add sensors for communities, homes and endpoints, now and as they appear."""
     runtime = entry.runtime_data
     occupancy = runtime.occupancy
-    async_add_entities_for_new_keys(
+    await async_add_entities_for_new_keys(
         entry,
         runtime.inventory,
         lambda: runtime.inventory.data.communities,
@@ -301,7 +301,7 @@ async def async_setup_entry(
         ],
         async_add_entities,
     )
-    async_add_entities_for_new_keys(
+    await async_add_entities_for_new_keys(
         entry,
         runtime.inventory,
         lambda: runtime.inventory.data.homes,
@@ -315,6 +315,6 @@ async def async_setup_entry(
         async_add_entities,
     )
     for description in TEMPERATURE_SENSORS:
-        async_add_endpoint_entities(
+        await async_add_endpoint_entities(
             entry, description.exists_fn, _temperature_sensor(description), async_add_entities
         )

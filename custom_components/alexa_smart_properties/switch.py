@@ -106,9 +106,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add power and Do Not Disturb switches, now and as devices appear."""
-    async_add_endpoint_entities(
+    await async_add_endpoint_entities(
         entry, is_switch, lambda c, key: [PowerSwitch(c, key)], async_add_entities
     )
-    async_add_endpoint_entities(
+    await async_add_endpoint_entities(
         entry, is_echo, lambda c, key: [DoNotDisturbSwitch(c, key)], async_add_entities
     )

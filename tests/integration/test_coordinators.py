@@ -83,6 +83,7 @@ async def test_unchanged_refresh_writes_no_state(
     assert writes == []
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_privacy_rule_hides_devices_of_occupied_homes(
     hass: HomeAssistant,
     loaded_entry: AspConfigEntry,
@@ -182,6 +183,7 @@ async def test_user_may_delete_only_stale_devices(
     assert await async_remove_config_entry_device(hass, loaded_entry, stale)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_failing_coordinator_keeps_the_others_working(
     hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
 ) -> None:

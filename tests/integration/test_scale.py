@@ -15,7 +15,6 @@ from typing import Any
 from unittest.mock import patch
 
 import pytest
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import EVENT_STATE_CHANGED, EVENT_STATE_REPORTED
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
@@ -261,27 +260,28 @@ async def test_devices_are_registered_a_batch_per_callback(
     assert len(after) > 10
 
 
-async def test_a_device_gone_before_its_batch_gets_no_entities(
+async def test_a_device_gone_before_its_batch_gets_no_entities_until_it_returns(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     entry: AspConfigEntry = loaded_entry
     coordinator = entry.runtime_data.endpoints
-    data = EndpointData(visible={"a": next(iter(coordinator.data.visible.values()))})
-    added: list[Any] = []
+    first, second = list(coordinator.data.visible.values())[:2]
+    added: list[str] = []
+
+    def make(key: str) -> list[Entity]:
+        added.append(key)
+        if key == "a":  # while the first batch is made, "b" goes away
+            coordinator.data = EndpointData(visible={"a": first})
+        return [Entity()]
 
     def add(new_entities: Iterable[Entity], *args: Any, **kwargs: Any) -> None:
-        added.extend(new_entities)
+        pass
 
-    loaded_entry.mock_state(hass, ConfigEntryState.SETUP_IN_PROGRESS)
-    with patch.object(coordinator, "data", data):
-        entity.async_add_entities_for_new_keys(
-            entry,
-            coordinator,
-            lambda: list(coordinator.data.visible),
-            lambda key: [Entity()],
-            add,
+    coordinator.data = EndpointData(visible={"a": first, "b": second})
+    with patch.object(entity, "KEYS_PER_BATCH", 1):
+        await entity.async_add_entities_for_new_keys(
+            entry, coordinator, lambda: list(coordinator.data.visible), make, add
         )
-        coordinator.data = EndpointData()  # gone before the batch ran
-        await hass.async_block_till_done()
-    loaded_entry.mock_state(hass, ConfigEntryState.LOADED)
-    assert added == []
+        assert added == ["a"]
+        coordinator.async_set_updated_data(EndpointData(visible={"a": first, "b": second}))
+    assert added == ["a", "b"]

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.alexa_smart_properties.binary_sensor import ConnectivitySensor
 from custom_components.alexa_smart_properties.const import (
     AUTH_METHOD_TOKEN,
     CONF_API_URL,
@@ -35,6 +37,13 @@ def config_dir(hass: HomeAssistant, tmp_path: Path) -> Path:
     """Give Home Assistant a configuration folder of its own (blueprints are saved there)."""
     hass.config.config_dir = str(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def connectivity_enabled() -> Iterator[None]:
+    """Register connectivity sensors enabled, as a user who watches devices enables them."""
+    with patch.object(ConnectivitySensor, "_attr_entity_registry_enabled_default", True):
+        yield
 
 
 @pytest.fixture

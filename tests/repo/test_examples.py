@@ -235,6 +235,7 @@ async def test_reset_devices_after_move_out(
     assert trace.attributes.get("last_triggered") is not None
 
 
+@pytest.mark.usefixtures("connectivity_enabled")
 async def test_notify_when_device_offline_in_vacant_home(
     hass: HomeAssistant,
     config_dir: Path,
@@ -359,6 +360,7 @@ def tile_entities(node: Any) -> list[str]:
     return found
 
 
+@pytest.mark.usefixtures("connectivity_enabled")
 async def test_dashboard_templates_render(
     hass: HomeAssistant, simulator: RunningSimulator, loaded_entry: MockConfigEntry
 ) -> None:
