@@ -347,8 +347,9 @@ async def test_soak(
         if not _expected_unavailable(entry, unique_id):
             assert hass.states.get(entity_id).state != STATE_UNAVAILABLE  # type: ignore[union-attr]
 
-    # Nothing lost.
-    assert set(_unique_ids(hass, entry)) == set(ids)
+    # Nothing lost (the home the soak moves in and out may end vacant: its devices, hidden
+    # at the start, then have entities of their own).
+    assert set(ids) <= set(_unique_ids(hass, entry))
     devices_after = {
         d.id for d in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
     }
