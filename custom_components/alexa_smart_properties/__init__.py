@@ -12,15 +12,18 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .budget import Intervals
 from .connection import async_get_implementation, build_client
 from .const import (
     CONF_DEVICE_GRACE,
     CONF_ENDPOINT_INTERVAL,
     CONF_INVENTORY_INTERVAL,
     CONF_OCCUPANCY_INTERVAL,
+    CONF_SKILLS_INTERVAL,
     DEFAULT_ENDPOINT_INTERVAL,
     DEFAULT_INVENTORY_INTERVAL,
     DEFAULT_OCCUPANCY_INTERVAL,
+    DEFAULT_SKILLS_INTERVAL,
     DOMAIN,
     MIN_ENDPOINT_INTERVAL,
 )
@@ -30,6 +33,7 @@ from .devices import async_setup_devices, async_sync_devices, device_is_stale
 from .endpoint_lifecycle import DEFAULT_GRACE
 from .frontend import async_register_dashboard_strategy
 from .oauth import EntryAuth
+from .scheduler import PollScheduler
 from .services import async_setup_services
 
 PLATFORMS: list[Platform] = [
@@ -70,29 +74,25 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     session = config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)
     client = build_client(hass, entry.data, EntryAuth(session))
 
-    inventory = InventoryCoordinator(
-        hass,
-        entry,
-        client,
-        _interval(entry, CONF_INVENTORY_INTERVAL, DEFAULT_INVENTORY_INTERVAL),
+    hours = entry.options.get(CONF_SKILLS_INTERVAL)
+    intervals = Intervals(
+        inventory=_interval(entry, CONF_INVENTORY_INTERVAL, DEFAULT_INVENTORY_INTERVAL),
+        occupancy=_interval(entry, CONF_OCCUPANCY_INTERVAL, DEFAULT_OCCUPANCY_INTERVAL),
+        endpoints=max(
+            _interval(entry, CONF_ENDPOINT_INTERVAL, DEFAULT_ENDPOINT_INTERVAL),
+            MIN_ENDPOINT_INTERVAL,
+        ),
+        skills=timedelta(hours=hours) if hours else DEFAULT_SKILLS_INTERVAL,
     )
-    occupancy = OccupancyCoordinator(
-        hass,
-        entry,
-        client,
-        inventory,
-        _interval(entry, CONF_OCCUPANCY_INTERVAL, DEFAULT_OCCUPANCY_INTERVAL),
-    )
+    inventory = InventoryCoordinator(hass, entry, client, intervals.inventory)
+    occupancy = OccupancyCoordinator(hass, entry, client, inventory, intervals.occupancy)
     endpoints = EndpointCoordinator(
         hass,
         entry,
         client,
         inventory,
         occupancy,
-        max(
-            _interval(entry, CONF_ENDPOINT_INTERVAL, DEFAULT_ENDPOINT_INTERVAL),
-            MIN_ENDPOINT_INTERVAL,
-        ),
+        intervals.endpoints,
         timedelta(
             hours=entry.options.get(CONF_DEVICE_GRACE) or DEFAULT_GRACE.total_seconds() / 3600
         ),
@@ -101,8 +101,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     await inventory.async_config_entry_first_refresh()
     await occupancy.async_config_entry_first_refresh()
     await endpoints.async_config_entry_first_refresh()
+    scheduler = PollScheduler(hass, entry, inventory, occupancy, endpoints, intervals)
     entry.runtime_data = AspRuntimeData(
-        client=client, inventory=inventory, occupancy=occupancy, endpoints=endpoints
+        client=client,
+        inventory=inventory,
+        occupancy=occupancy,
+        endpoints=endpoints,
+        scheduler=scheduler,
     )
 
     @callback
@@ -119,6 +124,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     occupancy.async_poll_pending()  # a change the first refresh found in progress
     entry.async_on_unload(occupancy.async_add_listener(endpoints.async_privacy_changed))
     endpoints.async_privacy_changed()  # the baseline later occupancy changes compare to
+    scheduler.async_start()
 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True

@@ -61,9 +61,11 @@ from .const import (
     CONF_ORGANIZATION_ID,
     CONF_REFRESH_TOKEN,
     CONF_REGION,
+    CONF_SKILLS_INTERVAL,
     DEFAULT_ENDPOINT_INTERVAL,
     DEFAULT_INVENTORY_INTERVAL,
     DEFAULT_OCCUPANCY_INTERVAL,
+    DEFAULT_SKILLS_INTERVAL,
     DOMAIN,
     MIN_ENDPOINT_INTERVAL,
     REGION_CUSTOM,
@@ -462,6 +464,14 @@ class AspOptionsFlow(OptionsFlowWithReload):
                         CONF_ENDPOINT_INTERVAL, DEFAULT_ENDPOINT_INTERVAL.total_seconds() / 60
                     ),
                 ): NumberSelector(endpoint_minutes),
+                vol.Required(
+                    CONF_SKILLS_INTERVAL,
+                    default=options.get(
+                        CONF_SKILLS_INTERVAL, DEFAULT_SKILLS_INTERVAL.total_seconds() / 3600
+                    ),
+                ): NumberSelector(
+                    NumberSelectorConfig(min=1, max=168, step=1, mode=NumberSelectorMode.BOX)
+                ),
                 vol.Required(
                     CONF_DEVICE_GRACE,
                     default=options.get(CONF_DEVICE_GRACE, DEFAULT_GRACE.total_seconds() / 3600),

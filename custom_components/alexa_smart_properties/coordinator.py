@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from abc import abstractmethod
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import partial
 from typing import Any, ClassVar
@@ -74,7 +74,11 @@ async def gather_bounded[K, V](
 
 
 class AspCoordinator[T](DataUpdateCoordinator[T]):
-    """Maps client errors to what Home Assistant expects, and raises or clears repairs."""
+    """Maps client errors to what Home Assistant expects, and raises or clears repairs.
+
+    No coordinator keeps a timer of its own: the scheduler (`scheduler.PollScheduler`)
+    refreshes each at its interval, so that their requests never pile up in one burst.
+    """
 
     config_entry: AspConfigEntry
     kind: ClassVar[str]
@@ -87,15 +91,16 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
         client: AspClient,
         interval: timedelta,
     ) -> None:
-        """Create a coordinator polling every `interval`."""
+        """Create a coordinator to be refreshed every `interval` (by the scheduler)."""
         super().__init__(
             hass,
             LOGGER,
             config_entry=entry,
             name=f"{DOMAIN} {self.kind}",
-            update_interval=interval,
+            update_interval=None,
             always_update=False,
         )
+        self.interval = interval
         self.client = client
         self.organization_id: str = entry.data[CONF_ORGANIZATION_ID]
         self._throttled_refreshes = 0
@@ -274,24 +279,71 @@ class InventoryCoordinator(AspCoordinator[InventoryData]):
         )
         homes = {home.id: home for listing in listings for home in listing}
 
-        skills, automations = await asyncio.gather(
-            gather_bounded(homes, partial(read_skills, client), semaphore=slots),
-            gather_bounded(homes, partial(read_automations, client), semaphore=slots),
-        )
+        # Skills and automations of new homes only: the others are re-read after an action
+        # changed them and otherwise in turn, a few homes at a time (the scheduler).
+        previous = self.data or InventoryData()
+        new = [home_id for home_id in homes if home_id not in previous.skills]
+        skills, automations = await self._read_details(new)
         return InventoryData(
             communities=communities,
             homes=homes,
             unit_names=unit_names,
-            skills=skills,
-            automations=automations,
+            skills={h: skills[h] if h in skills else previous.skills[h] for h in homes},
+            automations={
+                h: automations[h] if h in automations else previous.automations.get(h, ())
+                for h in homes
+            },
         )
+
+    async def _read_details(
+        self, home_ids: Collection[str], *, skills: bool = True, automations: bool = True
+    ) -> tuple[dict[str, tuple[SkillEnablement, ...]], dict[str, tuple[Automation, ...]]]:
+        client, slots = self.client, self.request_slots
+        return await asyncio.gather(
+            gather_bounded(
+                home_ids if skills else (), partial(read_skills, client), semaphore=slots
+            ),
+            gather_bounded(
+                home_ids if automations else (), partial(read_automations, client), semaphore=slots
+            ),
+        )
+
+    async def async_read_details(
+        self, home_ids: Iterable[str], *, skills: bool = True, automations: bool = True
+    ) -> None:
+        """Read some homes' skill enablements and automations again; show what changed.
+
+        Not `async_set_updated_data`: that would mark a failed homes listing as a success.
+        Raises AspError when a read fails (nothing is changed then).
+        """
+        known = [h for h in dict.fromkeys(home_ids) if self.data and h in self.data.homes]
+        if not known:
+            return
+        new_skills, new_automations = await self._read_details(
+            known, skills=skills, automations=automations
+        )
+        data = self.data
+        updated = replace(
+            data,
+            skills={**data.skills, **new_skills},
+            automations={**data.automations, **new_automations},
+        )
+        if updated != data:
+            self.data = updated
+            self.async_update_listeners()
 
 
 # --- Occupancy ------------------------------------------------------------------------
 
 
 class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
-    """Each home's latest occupancy; homes with a change in progress are polled every 15 s."""
+    """Each home's latest occupancy; homes with a change in progress are polled every 15 s.
+
+    The scheduler refreshes a slice at a time (`async_refresh_slice`): the homes whose turn
+    came. A slice that fails makes the coordinator fail like any refresh (its entities go
+    unavailable: their state could be older than the option promises) until a later
+    slice succeeds; the failed slice's homes are read again at the next tick.
+    """
 
     kind = "occupancy"
 
@@ -308,19 +360,35 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
         self.inventory = inventory
         self._pending_unsub: CALLBACK_TYPE | None = None
         self._pending_stopped = False
+        self._slice: Collection[str] | None = None
+        """The homes the running refresh reads; None: every home."""
 
     @callback
     def async_homes_changed(self) -> None:
         """Read occupancy soon when the inventory found homes this coordinator has not read."""
         if self.data is not None and not set(self.inventory.data.homes) <= set(self.data):
-            self.config_entry.async_create_background_task(
-                self.hass, self.async_request_refresh(), f"{DOMAIN} occupancy of new homes"
+            self.config_entry.async_create_task(
+                self.hass, self.async_refresh_slice(()), f"{DOMAIN} occupancy of new homes"
             )
 
+    async def async_refresh_slice(self, home_ids: Collection[str]) -> None:
+        """Refresh only these homes (and any never read); the others keep their data."""
+        self._slice = home_ids
+        try:
+            await self.async_refresh()
+        finally:
+            self._slice = None
+
     async def _async_fetch(self) -> dict[str, HomeOccupancy | None]:
-        return await gather_bounded(
-            self.inventory.data.homes, self._async_latest, semaphore=self.request_slots
-        )
+        homes = self.inventory.data.homes
+        previous = self.data or {}
+        wanted = self._slice
+        if wanted is not None:
+            homes_read = [h for h in homes if h in wanted or h not in previous]
+        else:
+            homes_read = list(homes)  # not planned by the scheduler: setup, or the user asked
+        updated = await gather_bounded(homes_read, self._async_latest, semaphore=self.request_slots)
+        return {h: updated[h] if h in updated else previous[h] for h in homes}
 
     async def _async_latest(self, home_id: str) -> HomeOccupancy | None:
         return await read_latest_occupancy(self.client, home_id)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         InventoryData,
         OccupancyCoordinator,
     )
+    from .scheduler import PollScheduler
 
 
 @dataclass(slots=True)
@@ -29,6 +30,8 @@ class AspRuntimeData:
     endpoints: EndpointCoordinator
     devices_registered_from: tuple[InventoryData, EndpointData] | None = None
     """The data the devices were last registered from (`devices.async_sync_devices`)."""
+    scheduler: PollScheduler | None = None
+    """What polls the coordinators, a slice at a time (set once the entry is set up)."""
 
 
 type AspConfigEntry = ConfigEntry[AspRuntimeData]

@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 
 from .api.models import Endpoint
-from .const import DOMAIN
+from .const import CONF_ORGANIZATION_ID, DOMAIN
 from .coordinator import EndpointData
 from .data import AspConfigEntry
 
@@ -30,12 +30,18 @@ def current_device_keys(entry: AspConfigEntry) -> set[str]:
     runtime = entry.runtime_data
     inventory = runtime.inventory.data
     return {
+        organization_key(entry),
         *inventory.communities,
         *inventory.homes,
         *runtime.endpoints.data.visible,
         *runtime.endpoints.data.hidden,
         *runtime.endpoints.data.missing,
     }
+
+
+def organization_key(entry: AspConfigEntry) -> str:
+    """Return the key of the organization's device (it holds the entry-wide sensors)."""
+    return str(entry.data[CONF_ORGANIZATION_ID])
 
 
 def device_key(device: dr.DeviceEntry | dr.ChildDeviceEntry | None) -> str | None:
@@ -90,6 +96,14 @@ def _sync(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> Iterator[None]:
         runtime.devices_registered_from = (inventory, endpoints)
         _remove_vanished(registry, entry)
         return
+    _ensure(
+        registry,
+        entry,
+        organization_key(entry),
+        name=entry.title,
+        model="Organization",
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
     ids: dict[str, str] = {}
     for community in inventory.communities.values():
         ids[community.id] = _ensure(

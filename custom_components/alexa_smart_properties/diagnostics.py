@@ -9,8 +9,10 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import HomeAssistant
 
+from .const import REQUEST_CEILING_PER_HOUR
 from .coordinator import AspCoordinator
 from .data import AspConfigEntry
+from .scheduler import PollScheduler
 
 TO_REDACT = {
     CONF_CLIENT_ID,
@@ -29,6 +31,19 @@ TO_REDACT = {
 }
 
 
+def _budget(scheduler: PollScheduler | None) -> dict[str, Any] | None:
+    """Return the planned requests per hour, by what they read, and the ceiling."""
+    if scheduler is None:
+        return None
+    plan = scheduler.plan()
+    return {
+        **{name: round(value) for name, value in asdict(plan).items()},
+        "total": round(plan.total),
+        "ceiling": REQUEST_CEILING_PER_HOUR,
+        "skills_interval": str(scheduler.intervals.skills),
+    }
+
+
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: AspConfigEntry
 ) -> dict[str, Any]:
@@ -45,10 +60,11 @@ async def async_get_config_entry_diagnostics(
             "coordinators": {
                 name: {
                     "last_update_success": coordinator.last_update_success,
-                    "update_interval": str(coordinator.update_interval),
+                    "update_interval": str(coordinator.interval),
                 }
                 for name, coordinator in coordinators.items()
             },
+            "request_budget": _budget(runtime.scheduler),
             "inventory": asdict(runtime.inventory.data),
             "occupancy": {
                 home_id: occupancy.raw if occupancy else None

@@ -1,4 +1,4 @@
-"""Sensors: community counts, home occupancy, skills and automations, endpoint temperature."""
+"""Sensors: community counts, home occupancy, skills, automations, temperature, the budget."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .api import AspError
 from .api.models import (
     Endpoint,
     FeatureName,
@@ -21,8 +24,11 @@ from .api.models import (
     SkillEnablementStatus,
     Temperature,
 )
+from .budget import RequestPlan
+from .const import DOMAIN, REQUEST_CEILING_PER_HOUR
 from .coordinator import EndpointCoordinator, InventoryData, OccupancyCoordinator
 from .data import AspConfigEntry
+from .devices import organization_key
 from .entity import (
     AspEndpointEntity,
     AspEntity,
@@ -212,10 +218,76 @@ class HomeInventorySensor(AspEntity[OccupancyCoordinator], SensorEntity):
         """Return the count."""
         return self.native_value
 
+    async def async_update(self) -> None:
+        """Read this home's skills and automations again (the user asked for an update)."""
+        try:
+            await self.coordinator.inventory.async_read_details([self.device_key])
+        except AspError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"what": "inventory", "error": str(err)},
+            ) from err
+
     @property
     def native_value(self) -> int:
         """Return the count."""
         return self.entity_description.value_fn(self.coordinator.inventory.data, self.device_key)
+
+
+# --- Organization: the request budget --------------------------------------------------
+
+
+class RequestBudgetSensor(AspEntity[EndpointCoordinator], SensorEntity):
+    """Requests per hour the polls plan for this estate and these options.
+
+    Follows the inventory (homes, skills, automations) and the endpoints (listing pages).
+    """
+
+    _attr_entity_category = EntityCategory.DIAGNOSTIC
+    _attr_native_unit_of_measurement = "requests/h"
+    _attr_state_class = SensorStateClass.MEASUREMENT
+    _attr_translation_key = "request_budget"
+
+    def __init__(
+        self, coordinator: EndpointCoordinator, key: str, plan: Callable[[], RequestPlan]
+    ) -> None:
+        """Create the sensor for the organization's device."""
+        super().__init__(coordinator, key, "request_budget")
+        self._plan = plan
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the inventory coordinator too: homes and their skills change the plan."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.inventory.async_add_listener(self._handle_coordinator_update)
+        )
+
+    @property
+    def available(self) -> bool:
+        """Return True: the plan comes from the estate as last read, whatever the last poll."""
+        return True
+
+    def state_inputs(self) -> object:
+        """Return the plan."""
+        return self._plan()
+
+    @property
+    def native_value(self) -> int:
+        """Return the planned requests per hour."""
+        return round(self._plan().total)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, int]:
+        """Return the plan by what is read, and the ceiling above which a repair warns."""
+        plan = self._plan()
+        return {
+            "homes_listing": round(plan.homes_listing),
+            "occupancy": round(plan.occupancy),
+            "endpoints": round(plan.endpoints),
+            "skills_automations": round(plan.skills_automations),
+            "ceiling": REQUEST_CEILING_PER_HOUR,
+        }
 
 
 # --- Endpoint temperature --------------------------------------------------------------
@@ -288,6 +360,14 @@ async def async_setup_entry(
     """Add sensors for communities, homes and endpoints, now and as they appear."""
     runtime = entry.runtime_data
     occupancy = runtime.occupancy
+    if runtime.scheduler is not None:
+        async_add_entities(
+            [
+                RequestBudgetSensor(
+                    runtime.endpoints, organization_key(entry), runtime.scheduler.plan
+                )
+            ]
+        )
     await async_add_entities_for_new_keys(
         entry,
         runtime.inventory,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
 
@@ -35,7 +35,7 @@ from .audit import (
     async_record,
 )
 from .const import DOMAIN, LOGGER
-from .coordinator import gather_bounded, read_automations, read_latest_occupancy, read_skills
+from .coordinator import gather_bounded, read_latest_occupancy
 from .data import AspConfigEntry, AspRuntimeData
 from .logbook import describe, names_of
 
@@ -403,37 +403,14 @@ async def async_refresh_units(
     action: Action, unit_ids: Iterable[str], *, skills: bool = False, automations: bool = False
 ) -> None:
     """Re-read the skills or automations of some homes, so their sensors update at once."""
-    inventory = action.runtime.inventory
-    client = action.client
-    known = [unit_id for unit_id in dict.fromkeys(unit_ids) if unit_id in inventory.data.homes]
-    if not known:
-        return
-
-    # The inventory coordinator's own request limit: a bulk action's read-back and a
-    # refresh running at the same time share it rather than doubling the load.
-    slots = inventory.request_slots
     try:
-        new_skills = (
-            await gather_bounded(known, partial(read_skills, client), semaphore=slots)
-            if skills
-            else {}
-        )
-        new_automations = (
-            await gather_bounded(known, partial(read_automations, client), semaphore=slots)
-            if automations
-            else {}
+        # The inventory coordinator's own request limit: a bulk action's read-back and a
+        # refresh running at the same time share it rather than doubling the load.
+        await action.runtime.inventory.async_read_details(
+            unit_ids, skills=skills, automations=automations
         )
     except AspError as err:
         LOGGER.debug("Reading units back after %s failed: %s", action.name, err)
-        return
-    data = inventory.data
-    inventory.async_set_updated_data(
-        replace(
-            data,
-            skills={**data.skills, **new_skills},
-            automations={**data.automations, **new_automations},
-        )
-    )
 
 
 async def async_latest_occupancy(action: Action, home_id: str) -> HomeOccupancy | None:

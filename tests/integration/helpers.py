@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
+from custom_components.alexa_smart_properties.const import SCHEDULE_TICK
 from simulator.embed import RunningSimulator
 
 
@@ -34,11 +37,29 @@ def route_count(simulator: RunningSimulator, route: str) -> int:
 
 
 async def advance(hass: HomeAssistant, simulator: RunningSimulator, delta: timedelta) -> None:
-    """Let `delta` pass for Home Assistant's timers and the simulator's clock alike."""
-    simulator.sim.clock.advance(delta.total_seconds())
-    async_fire_time_changed(hass, dt_util.utcnow() + delta)
-    # Scheduled refreshes run as background tasks.
-    await hass.async_block_till_done(wait_background_tasks=True)
+    """Let `delta` pass for Home Assistant's timers and the simulator's clock alike.
+
+    In steps of the poll scheduler's tick, which runs once per step (it counts ticks, not
+    the clock): 5 minutes are 30 ticks, as in a running Home Assistant.
+    """
+    steps = max(1, math.ceil(delta / SCHEDULE_TICK))
+    for step in range(1, steps + 1):
+        simulator.sim.clock.advance(delta.total_seconds() / steps)
+        async_fire_time_changed(hass, dt_util.utcnow() + step * SCHEDULE_TICK)
+        # Scheduled refreshes run as background tasks.
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+
+OCCUPANCY_ROUTE = "GET /enterprise/residential/v1/homes/{id}/occupancies/{occupancyId}"
+
+
+def reads_by_home(simulator: RunningSimulator, route: str = OCCUPANCY_ROUTE) -> Counter[str]:
+    """Return how often each home was read on a per-home route, from the request log."""
+    return Counter(
+        entry["path"].split("/homes/", 1)[1].split("/", 1)[0]
+        for entry in simulator.sim.stats.log
+        if entry["route"] == route
+    )
 
 
 def state(hass: HomeAssistant, entity_id: str) -> State:

@@ -47,6 +47,7 @@ from custom_components.alexa_smart_properties.const import (
     CONF_OCCUPANCY_INTERVAL,
     CONF_ORGANIZATION_ID,
     CONF_REGION,
+    CONF_SKILLS_INTERVAL,
     DOMAIN,
     REGION_CUSTOM,
 )
@@ -965,6 +966,7 @@ async def test_options_flow(
     assert _default(result, CONF_OCCUPANCY_INTERVAL) == 5
     assert _default(result, CONF_ENDPOINT_INTERVAL) == 2
     assert _default(result, CONF_DEVICE_GRACE) == 24
+    assert _default(result, CONF_SKILLS_INTERVAL) == 6
     assert _default(result, CONF_COMMUNITIES) == []
     selector = _selector(result, CONF_COMMUNITIES)
     communities = {c.id: c.name for c in simulator.sim.state.communities.values()}
@@ -979,6 +981,7 @@ async def test_options_flow(
             CONF_OCCUPANCY_INTERVAL: 10,
             CONF_ENDPOINT_INTERVAL: 5,
             CONF_DEVICE_GRACE: 48,
+            CONF_SKILLS_INTERVAL: 12,
             CONF_COMMUNITIES: [chosen],
         },
     )
@@ -988,13 +991,16 @@ async def test_options_flow(
         CONF_OCCUPANCY_INTERVAL: 10,
         CONF_ENDPOINT_INTERVAL: 5,
         CONF_DEVICE_GRACE: 48,
+        CONF_SKILLS_INTERVAL: 12,
         CONF_COMMUNITIES: [chosen],
     }
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.LOADED
     assert loaded_entry.runtime_data is not runtime_before
-    assert loaded_entry.runtime_data.inventory.update_interval is not None
-    assert loaded_entry.runtime_data.inventory.update_interval.total_seconds() == 30 * 60
+    scheduler = loaded_entry.runtime_data.scheduler
+    assert scheduler is not None
+    assert scheduler.intervals.inventory.total_seconds() == 30 * 60
+    assert scheduler.intervals.skills.total_seconds() == 12 * 3600
     assert loaded_entry.runtime_data.endpoints.absent.grace.total_seconds() == 48 * 3600
 
     # Shown again: the saved values are the defaults.

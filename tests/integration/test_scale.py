@@ -107,10 +107,10 @@ async def test_inventory_keeps_at_most_the_configured_requests_in_flight(
     hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
 ) -> None:
     # Skills and automations used to be gathered with a limit each: 16 in flight.
+    inventory = loaded_entry.runtime_data.inventory
     simulator.sim.faults.configure({"latency_ms": 20})
     with InFlight().watch() as in_flight:
-        await loaded_entry.runtime_data.inventory.async_refresh()
-    assert loaded_entry.runtime_data.inventory.last_update_success
+        await inventory.async_read_details(inventory.data.homes)
     assert in_flight.peak == MAX_CONCURRENT_REQUESTS
 
 

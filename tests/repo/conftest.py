@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
 
 import pytest
 from homeassistant.core import HomeAssistant
-from homeassistant.util import dt as dt_util
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.alexa_smart_properties.binary_sensor import ConnectivitySensor
 from custom_components.alexa_smart_properties.const import (
@@ -25,6 +23,9 @@ from custom_components.alexa_smart_properties.const import (
 )
 from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator, start_simulator
+from tests.integration.helpers import advance
+
+__all__ = ["advance"]  # the examples' tests let time pass as the integration tests do
 
 
 @pytest.fixture(autouse=True)
@@ -90,8 +91,3 @@ async def loaded_entry(hass: HomeAssistant, simulator: RunningSimulator) -> Mock
     return entry
 
 
-async def advance(hass: HomeAssistant, simulator: RunningSimulator, delta: timedelta) -> None:
-    """Let time pass for Home Assistant's timers and the simulator's clock alike."""
-    simulator.sim.clock.advance(delta.total_seconds())
-    async_fire_time_changed(hass, dt_util.utcnow() + delta)
-    await hass.async_block_till_done(wait_background_tasks=True)
