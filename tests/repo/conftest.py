@@ -89,5 +89,3 @@ async def loaded_entry(hass: HomeAssistant, simulator: RunningSimulator) -> Mock
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     return entry
-
-
