@@ -1,6 +1,7 @@
 """`python -m benchmarks` (or `scripts/bench`): the integration at 100, 500 and 2,000 homes.
 
-Prints one table per aspect, checks the targets of issue 7 and writes everything as JSON.
+Prints one table per aspect, checks the targets of issues 7 and 15 and writes everything as
+JSON (per size `requests_per_hour` and `peak_10s_rate_per_s`, from an hour of polling).
 Exit status 1 when a target is missed.
 """
 
@@ -23,6 +24,11 @@ from .integration import HA_STALL_WARNING, RefreshResult, Size, SizeResult, run_
 
 WALL_TARGET = 1.3
 OVERHEAD_TARGET = 3.0
+FLOOR_TARGET = 1.15
+"""Requests per hour (default options) over the freshness floor: occupancy, endpoint
+listing and homes listing at their intervals (issue 15)."""
+PEAK_TARGET = 3.0
+"""The highest 10-second request rate over the hour's average rate."""
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -99,6 +105,21 @@ def report(results: list[SizeResult], latency_ms: float) -> str:
         ]
         for s in results
     ]
+    hour_rows = [
+        [
+            f"{s.homes:,}",
+            f"{s.hour.requests_per_hour:,}",
+            f"{s.hour.planned_requests_per_hour:,.0f}",
+            f"{s.hour.freshness_floor_per_hour:,}",
+            f"{s.hour.floor_ratio:.3f}x",
+            f"{s.hour.average_rate_per_s:.2f}",
+            f"{s.hour.peak_10s_rate_per_s:.2f}",
+            f"{s.hour.peak_ratio:.2f}x",
+            f"{s.hour.state_writes:,}",
+            f"{s.hour.longest_stall_s * 1000:.0f}",
+        ]
+        for s in results
+    ]
     return "\n\n".join(
         [
             f"Refreshes (latency {latency_ms:g} ms, concurrency {MAX_CONCURRENT_REQUESTS};"
@@ -134,6 +155,23 @@ def report(results: list[SizeResult], latency_ms: float) -> str:
                     "overhead",
                 ],
                 setup_rows,
+            ),
+            "An hour of polling with default options (the scheduler's 360 ticks; requests"
+            " counted by the simulator)",
+            _table(
+                [
+                    "homes",
+                    "requests/h",
+                    "planned/h",
+                    "floor/h",
+                    "ratio",
+                    "avg /s",
+                    "peak 10 s /s",
+                    "peak/avg",
+                    "writes",
+                    "stall ms",
+                ],
+                hour_rows,
             ),
         ]
     )
@@ -183,6 +221,15 @@ def misses(results: list[SizeResult]) -> list[str]:
             found.append(f"{where}: setup stalled the loop {s.setup_stall_s * 1000:.0f} ms")
         if s.overhead_ratio > OVERHEAD_TARGET:
             found.append(f"{where}: endpoint refresh overhead {s.overhead_ratio:.2f}x")
+        hour = s.hour
+        if hour.floor_ratio > FLOOR_TARGET:
+            found.append(f"{where}: {hour.floor_ratio:.3f}x the freshness floor an hour")
+        if hour.peak_ratio > PEAK_TARGET:
+            found.append(f"{where}: peak 10 s rate {hour.peak_ratio:.2f}x the average")
+        if hour.state_writes:
+            found.append(f"{where}: an unchanged hour wrote {hour.state_writes} states")
+        if hour.longest_stall_s > HA_STALL_WARNING:
+            found.append(f"{where}: a tick stalled the loop")
     return found
 
 
@@ -209,6 +256,8 @@ async def run(args: argparse.Namespace) -> int:
             "overhead_ratio": OVERHEAD_TARGET,
             "unchanged_state_writes": 0,
             "stall_s": HA_STALL_WARNING,
+            "requests_per_hour_over_floor": FLOOR_TARGET,
+            "peak_10s_over_average": PEAK_TARGET,
         },
         "missed": missed,
         "notes": notes(results),

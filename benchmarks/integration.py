@@ -29,11 +29,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.alexa_smart_properties import PLATFORMS
 from custom_components.alexa_smart_properties.api import http as api_http
 from custom_components.alexa_smart_properties.api.const import (
-    AUTOMATIONS_PAGE,
     ENDPOINTS_PAGE,
     HOME_COMMUNITIES_PAGE,
     HOMES_PAGE,
-    SKILL_ENABLEMENTS_PAGE,
 )
 from custom_components.alexa_smart_properties.api.models import OccupancyState
 from custom_components.alexa_smart_properties.const import (
@@ -43,6 +41,9 @@ from custom_components.alexa_smart_properties.const import (
     CONF_LWA_URL,
     CONF_ORGANIZATION_ID,
     CONF_REGION,
+    DEFAULT_ENDPOINT_INTERVAL,
+    DEFAULT_INVENTORY_INTERVAL,
+    DEFAULT_OCCUPANCY_INTERVAL,
     DOMAIN,
     MAX_CONCURRENT_REQUESTS,
     REGION_CUSTOM,
@@ -51,6 +52,7 @@ from custom_components.alexa_smart_properties.coordinator import AspCoordinator
 from custom_components.alexa_smart_properties.data import AspConfigEntry
 
 from .harness import CpuTimer, LoopWatch, SimulatorProcess, StateWrites, home_assistant, rss_mib
+from .hour import HOUR, HourResult, peak_rate, ticks_per_hour
 
 LWA_ROUTE = "POST /auth/o2/token"
 HA_STALL_WARNING = 0.100  # seconds; Home Assistant warns about longer blocking
@@ -125,6 +127,7 @@ class SizeResult:
     endpoint_cpu_s: float
     json_decode_s: float
     changed_refreshes: list[RefreshResult]
+    hour: HourResult
 
     @property
     def overhead_ratio(self) -> float:
@@ -135,6 +138,11 @@ class SizeResult:
         """Return the result (with the derived ratios) as JSON-ready data."""
         data = asdict(self)
         data["overhead_ratio"] = self.overhead_ratio
+        data["requests_per_hour"] = self.hour.requests_per_hour
+        data["peak_10s_rate_per_s"] = self.hour.peak_10s_rate_per_s
+        data["hour"]["average_rate_per_s"] = self.hour.average_rate_per_s
+        data["hour"]["floor_ratio"] = self.hour.floor_ratio
+        data["hour"]["peak_ratio"] = self.hour.peak_ratio
         for key in ("refreshes", "changed_refreshes"):
             for item, result in zip(data[key], getattr(self, key), strict=True):
                 item["wall_ratio"] = result.wall_ratio
@@ -178,14 +186,11 @@ def lower_bounds(entry: AspConfigEntry) -> dict[str, tuple[int, int | None]]:
     inventory = runtime.inventory.data
     communities = pages(len(inventory.communities), HOME_COMMUNITIES_PAGE[1])
     homes = sum(pages(len(inventory.homes_of(c)), HOMES_PAGE[1]) for c in inventory.communities)
-    per_home = sum(
-        pages(len(inventory.skills.get(h, ())), SKILL_ENABLEMENTS_PAGE[1])
-        + pages(len(inventory.automations.get(h, ())), AUTOMATIONS_PAGE[1])
-        for h in inventory.homes
-    )
     endpoints = pages(len(runtime.endpoints.data.visible), ENDPOINTS_PAGE[1])
+    # An inventory refresh lists communities and homes; skills and automations are read
+    # a few homes at a time by the scheduler (new homes at once: none here).
     return {
-        "inventory": (communities + homes + per_home, None),
+        "inventory": (communities + homes, None),
         "occupancy": (len(inventory.homes), None),
         "endpoints": (endpoints, math.ceil(len(runtime.endpoints.data.visible) / 50) + 2),
     }
@@ -255,6 +260,44 @@ class Bench:
         stats = await self.sim.admin(self.session, "GET", "/stats")
         routes: dict[str, dict[str, Any]] = stats["routes"]
         return sum(r["count"] for name, r in routes.items() if name != LWA_ROUTE)
+
+    async def simulate_hour(self, refreshes: list[RefreshResult]) -> HourResult:
+        """Run an hour of the scheduler's ticks; count each tick's requests.
+
+        The freshness floor comes from the measured refreshes: one occupancy read per home
+        every 5 minutes, the endpoint listing every 2, the homes listing every 15.
+        """
+        assert self.entry is not None
+        runtime = self.entry.runtime_data
+        scheduler = runtime.scheduler
+        assert scheduler is not None
+        measured = {r.coordinator: r.requests for r in refreshes}
+        floor = round(
+            measured["occupancy"] * (HOUR / DEFAULT_OCCUPANCY_INTERVAL)
+            + measured["endpoints"] * (HOUR / DEFAULT_ENDPOINT_INTERVAL)
+            + measured["inventory"] * (HOUR / DEFAULT_INVENTORY_INTERVAL)
+        )
+        await self.hass.async_block_till_done()
+        await self.reset_requests()
+        self.writes.reset()
+        self.stall.reset()
+        ticks: list[int] = []
+        sent = 0
+        for _ in range(ticks_per_hour()):
+            await scheduler.async_tick()
+            await self.hass.async_block_till_done()
+            total = await self.api_requests()
+            ticks.append(total - sent)
+            sent = total
+        return HourResult(
+            requests_per_hour=sent,
+            peak_10s_rate_per_s=peak_rate(ticks),
+            planned_requests_per_hour=scheduler.plan().total,
+            freshness_floor_per_hour=floor,
+            state_writes=self.writes.count,
+            longest_stall_s=self.stall.longest_cpu,
+            ticks=ticks,
+        )
 
     async def reset_requests(self) -> None:
         """Zero the simulator's counters."""
@@ -446,6 +489,7 @@ async def _measure(bench: Bench) -> SizeResult:
             "occupancy", runtime.occupancy, bounds["occupancy"], before=link_resident
         ),
     ]
+    hour = await bench.simulate_hour(refreshes)
     return SizeResult(
         homes=len(runtime.inventory.data.homes),
         communities=len(runtime.inventory.data.communities),
@@ -467,4 +511,5 @@ async def _measure(bench: Bench) -> SizeResult:
         endpoint_cpu_s=endpoint_cpu_s,
         json_decode_s=json_decode_s,
         changed_refreshes=changed,
+        hour=hour,
     )

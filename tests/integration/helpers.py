@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -54,12 +55,20 @@ OCCUPANCY_ROUTE = "GET /enterprise/residential/v1/homes/{id}/occupancies/{occupa
 
 
 def reads_by_home(simulator: RunningSimulator, route: str = OCCUPANCY_ROUTE) -> Counter[str]:
-    """Return how often each home was read on a per-home route, from the request log."""
-    return Counter(
-        entry["path"].split("/homes/", 1)[1].split("/", 1)[0]
-        for entry in simulator.sim.stats.log
-        if entry["route"] == route
-    )
+    """Return how often each home was read on a per-home route, from the request log.
+
+    The home is in the path (occupancy) or in the query (skills, automations).
+    """
+    reads: Counter[str] = Counter()
+    for entry in simulator.sim.stats.log:
+        if entry["route"] != route:
+            continue
+        if "/homes/" in entry["path"]:
+            reads[entry["path"].split("/homes/", 1)[1].split("/", 1)[0]] += 1
+        else:
+            query = parse_qs(entry["query"])
+            reads[(query.get("unitId") or query.get("associatedEntity.id") or [""])[0]] += 1
+    return reads
 
 
 def state(hass: HomeAssistant, entity_id: str) -> State:
