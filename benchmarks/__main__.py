@@ -123,7 +123,8 @@ def report(results: list[SizeResult], latency_ms: float) -> str:
     return "\n\n".join(
         [
             f"Refreshes (latency {latency_ms:g} ms, concurrency {MAX_CONCURRENT_REQUESTS};"
-            " ideal = ceil(requests/concurrency) x latency; * = one thing changed)",
+            " ideal = ceil(requests/concurrency) x latency, the inventory's communities a round"
+            " before their homes; * = one thing changed)",
             _table(
                 [
                     "homes",
