@@ -10,7 +10,8 @@ Every tick (10 s) the scheduler sends what came due since the last one:
   per tick, as neither can be split (a listing's pages belong together).
 
 A tick sends at most TICK_BUDGET_FACTOR times the planned average per tick (a listing
-larger than that goes alone); what does not fit waits for the next tick. Homes with an
+larger than that goes alone); what does not fit waits for the next tick. After a refresh
+Amazon throttled with a Retry-After, nothing planned is sent until then. Homes with an
 occupancy change in progress are polled every 15 s on their own
 (`OccupancyCoordinator.async_poll_pending`).
 """
@@ -20,10 +21,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from .api import AspError
 from .budget import (
@@ -41,7 +44,12 @@ from .const import (
     SCHEDULE_TICK,
     TICK_BUDGET_FACTOR,
 )
-from .coordinator import EndpointCoordinator, InventoryCoordinator, OccupancyCoordinator
+from .coordinator import (
+    AspCoordinator,
+    EndpointCoordinator,
+    InventoryCoordinator,
+    OccupancyCoordinator,
+)
 from .data import AspConfigEntry
 from .rotation import Rotation
 
@@ -102,6 +110,8 @@ class PollScheduler:
         self._inventory_due = intervals.inventory.total_seconds()
         self._ticking = False
         self._missed = 0
+        self._quiet_until = 0.0
+        """While Amazon asked to wait (429 with Retry-After): polls queue up meanwhile."""
         self._plan: tuple[object, object, RequestPlan] | None = None
 
     @callback
@@ -165,20 +175,22 @@ class PollScheduler:
         """
         elapsed = elapsed_time.total_seconds()
         self._clock += elapsed
-        budget = math.ceil(TICK_BUDGET_FACTOR * self.plan().per(SCHEDULE_TICK.total_seconds()))
-        budget -= await self._async_listing()
-
         homes = self.inventory.data.homes
         self._occupancy_turns.place(homes)
         self._occupancy_due.add(self._occupancy_turns.advance(elapsed))
         self._detail_turns.place(homes)
         self._detail_due.add(self._detail_turns.advance(elapsed))
+        if self._clock < self._quiet_until:
+            return  # the queues drain afterwards, at most the budget a tick
+        budget = math.ceil(TICK_BUDGET_FACTOR * self.plan().per(SCHEDULE_TICK.total_seconds()))
+        budget -= await self._async_listing()
 
         slice_ = self._occupancy_due.take(budget, homes)
         if slice_:
             await self.occupancy.async_refresh_slice(slice_)
             if not self.occupancy.last_update_success:
                 self._occupancy_due.add(slice_)  # read again at the next tick
+                self._honour_retry_after(self.occupancy)
         budget -= len(slice_)
 
         inventory = self.inventory.data
@@ -198,15 +210,24 @@ class PollScheduler:
             self._endpoints_due = self._next(self._endpoints_due, self.intervals.endpoints)
             cost = endpoint_requests(self.endpoints.data)
             await self.endpoints.async_refresh()
+            self._honour_retry_after(self.endpoints)
             self.async_check_budget()
             return cost
         if clock >= self._inventory_due:
             self._inventory_due = self._next(self._inventory_due, self.intervals.inventory)
             cost = listing_requests(self.inventory.data)
             await self.inventory.async_refresh()
+            self._honour_retry_after(self.inventory)
             self.async_check_budget()
             return cost
         return 0
+
+    def _honour_retry_after(self, coordinator: AspCoordinator[Any]) -> None:
+        """Send nothing planned while Amazon asked to wait after a refresh it throttled."""
+        error = coordinator.last_exception
+        failed = not coordinator.last_update_success
+        if failed and isinstance(error, UpdateFailed) and error.retry_after:
+            self._quiet_until = max(self._quiet_until, self._clock + error.retry_after)
 
     def _next(self, due: float, interval: timedelta) -> float:
         """Return the next due time after `due`, skipping the turns a long pause missed."""

@@ -152,3 +152,27 @@ async def test_a_plan_above_the_ceiling_raises_a_repair(
     # Back under the ceiling: the next listing clears it.
     await advance(hass, simulator, timedelta(minutes=2))
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_polls_wait_as_long_as_amazon_asks_after_a_throttled_slice(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    occupancy = loaded_entry.runtime_data.occupancy
+    simulator.sim.faults.add_script(
+        [{"kind": "status", "status": 429, "retry_after": 60, "path_pattern": "occupancies"}]
+    )
+    for _ in range(3):  # 2 homes a tick: the first slice meets the 429
+        await advance(hass, simulator, SCHEDULE_TICK)
+        if not occupancy.last_update_success:
+            break
+    assert not occupancy.last_update_success
+    simulator.sim.stats.reset()
+    await advance(hass, simulator, timedelta(seconds=50))
+    assert _api_requests(simulator) == 0, "nothing planned while Amazon asked to wait"
+    await advance(hass, simulator, timedelta(seconds=20))
+    assert occupancy.last_update_success
+    assert sum(reads_by_home(simulator).values()) > 0, "reads resume once the wait is over"
+    await advance(hass, simulator, timedelta(minutes=1))
+    # Caught up within the tick budget: the throttled slice (2 homes) and every home whose
+    # turn came in the 130 s since (2 every 10 s).
+    assert sum(reads_by_home(simulator).values()) >= 2 + 26
