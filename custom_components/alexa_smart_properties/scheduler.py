@@ -161,10 +161,10 @@ class PollScheduler:
             self._missed += 1
             return
         self._ticking = True
+        missed, self._missed = self._missed, 0
         try:
-            await self.async_tick(SCHEDULE_TICK * (1 + self._missed))
+            await self.async_tick(SCHEDULE_TICK * (1 + missed))
         finally:
-            self._missed = 0
             self._ticking = False
 
     async def async_tick(self, elapsed_time: timedelta = SCHEDULE_TICK) -> None:
