@@ -323,7 +323,8 @@ class Bench:
         started = time.perf_counter()
         entry.add_to_hass(hass)
         with self._counting_offers():
-            assert await hass.config_entries.async_setup(entry.entry_id)
+            set_up = await hass.config_entries.async_setup(entry.entry_id)
+            assert set_up, f"setup failed: {entry.state} {entry.reason}"
             await hass.async_block_till_done()
         elapsed = time.perf_counter() - started
         watch = self.stall

@@ -149,3 +149,12 @@ async def test_after_a_walk_the_limit_follows_the_estate() -> None:
     with pytest.raises(AspListingTooLongError, match="more than 300 pages"):
         await collect_pages(listing.fetch, None, limits=limits)
     assert listing.requests == 300
+
+
+async def test_each_listing_learns_its_own_longest_walk(client: AspClient, fake: FakeAsp) -> None:
+    """A community's few pages of homes must not cap the device listing's many."""
+    fake.add("GET", HOMES, *(Reply(json=_homes(n, f"t{n}" if n < 2 else None)) for n in range(3)))
+    homes = await client.list_homes(COMMUNITY, max_results=2)
+    assert len(homes) == 6
+    assert client.listing_limits("homes").longest_walk == 3
+    assert client.listing_limits("endpoints").page_limit == client.walk_limits.max_pages

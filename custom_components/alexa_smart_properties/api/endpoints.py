@@ -137,7 +137,7 @@ class EndpointsApi(ApiCore):
         fetch = self._endpoint_pages(params, "get endpoints by owner", previous, memo)
         try:
             endpoints = await collect_pages(
-                fetch, hints, concurrency=concurrency, limits=self.walk_limits
+                fetch, hints, concurrency=concurrency, limits=self.listing_limits("endpoints")
             )
         except BaseException:
             if memo is not None:

@@ -92,7 +92,9 @@ class HomesApi(ApiCore):
         once (see `collect_pages`).
         """
         fetch = self._community_pages(organization_id, max_results)
-        return await collect_pages(fetch, hints, concurrency=concurrency, limits=self.walk_limits)
+        return await collect_pages(
+            fetch, hints, concurrency=concurrency, limits=self.listing_limits("home_communities")
+        )
 
     async def update_home_community(
         self, home_community_id: str, *, organization_id: str, name: str
@@ -163,7 +165,9 @@ class HomesApi(ApiCore):
         once (see `collect_pages`).
         """
         fetch = self._home_pages(home_community_id, max_results)
-        return await collect_pages(fetch, hints, concurrency=concurrency, limits=self.walk_limits)
+        return await collect_pages(
+            fetch, hints, concurrency=concurrency, limits=self.listing_limits("homes")
+        )
 
     async def update_home(self, home_id: str, *, home_community_id: str, name: str) -> None:
         """Rename a home. `PUT .../homes/{id}` with id, homeCommunityId, name."""

@@ -102,6 +102,18 @@ class ApiCore(SessionHolder):
         self._sleep = sleep
         self.walk_limits = WalkLimits()
         """How far a listing may go before it is abandoned (`AspListingTooLongError`)."""
+        self._listing_limits: dict[str, WalkLimits] = {}
+
+    def listing_limits(self, listing: str) -> WalkLimits:
+        """Return the walk limits of one listing, which learns its own longest walk.
+
+        Shared, a community's 10 pages of homes would cap the device listing (120 pages
+        at 2,000 homes) at the floor of 100 pages.
+        """
+        limits = self._listing_limits.get(listing)
+        if limits is None:
+            limits = self._listing_limits[listing] = replace(self.walk_limits, longest_walk=0)
+        return limits
 
     def __repr__(self) -> str:
         """Describe the client (no secrets live here)."""
