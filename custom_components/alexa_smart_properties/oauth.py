@@ -91,18 +91,42 @@ def _token_error(err: ClientResponseError) -> AspError:
 
 
 class EntryAuth(_HomeAssistantAuth):
-    """A loaded entry's tokens: Home Assistant's session refreshes and stores them."""
+    """A loaded entry's tokens: Home Assistant's session refreshes and stores them.
+
+    Once LWA refuses the entry's refresh token, every later ask fails at once, without a
+    request, until the entry holds another refresh token (the user signed in again):
+    pollers and actions must not knock on LWA's door every few seconds meanwhile.
+    """
 
     def __init__(self, session: OAuth2Session) -> None:
         """Wrap the entry's OAuth2 session."""
         self._session = session
         self._refresh: SingleFlight[None] = SingleFlight()
+        self._refused: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Return True while LWA has refused the refresh token the entry holds."""
+        return self._refused is not None and self._refused == self._refresh_token()
+
+    def _refresh_token(self) -> str | None:
+        return self._session.token.get("refresh_token")
 
     async def _async_valid_token(self) -> dict[str, Any]:
         if not self._session.valid_token:
+            if self.refused:
+                raise AspAuthenticationError("LWA refused the refresh token; sign in again")
             # Out of the caller's task, so a cancelled read cannot cut a refresh short.
-            await self._refresh.run(self._session.async_ensure_token_valid)
+            await self._refresh.run(self._async_refresh)
         return self._session.token
+
+    async def _async_refresh(self) -> None:
+        refresh_token = self._refresh_token()
+        try:
+            await self._session.async_ensure_token_valid()
+        except AspAuthenticationError:
+            self._refused = refresh_token
+            raise
 
     async def async_invalidate_access_token(self, access_token: str) -> None:
         """Mark the refused token expired, so the session refreshes it on the next ask."""
