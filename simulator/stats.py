@@ -27,7 +27,7 @@ class RequestStats:
         self.started = time.monotonic()
 
     def arrive(self) -> int:
-        """Number a request as it arrives (1, 2, ...): the log keeps finish order.
+        """Count a request in as it arrives; return its number (the log keeps finish order).
 
         A request that hangs until its client gives up is logged after the retry that
         followed it; the arrival number still tells which came first.
