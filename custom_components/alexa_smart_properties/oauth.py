@@ -2,7 +2,8 @@
 
 Both ways in end up here: an application credential (Login with Amazon with PKCE) and a
 pasted refresh token are each an `LwaImplementation`, and Home Assistant's
-`OAuth2Session` decides when to refresh and stores every rotated token in the entry.
+`OAuth2Session` decides when to refresh and stores every rotated token in the entry (and
+`rotated_tokens` on disk at once, for a crash before the entry is written).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .api.auth import SingleFlight, async_request_token, refresh_form
 from .api.const import LWA_TOKEN_PATH, TOKEN_REFRESH_MARGIN
 from .api.exceptions import AspRateLimitError, AspServerError
 from .const import LWA_AUTHORIZE_PATH
+from .rotated_tokens import async_remember_rotation
 
 
 class LwaImplementation(LocalOAuth2ImplementationWithPkce):
@@ -36,10 +38,15 @@ class LwaImplementation(LocalOAuth2ImplementationWithPkce):
 
     @override
     async def _async_refresh_token(self, token: dict[Any, Any]) -> dict[Any, Any]:
-        form = refresh_form(self.client_id, self.client_secret, token["refresh_token"])
+        old = token["refresh_token"]
+        form = refresh_form(self.client_id, self.client_secret, old)
         new_token = await async_request_token(
             async_get_clientsession(self.hass), self.token_url, form
         )
+        new = new_token.get("refresh_token")
+        if isinstance(new, str) and new and new != old:
+            # On disk now: the entry itself is written a second later.
+            await async_remember_rotation(self.hass, old, new)
         return {**token, **new_token}
 
 
