@@ -47,6 +47,16 @@ class DurationOption(NamedTuple):
         """Return `value` as a number of this option's units."""
         return value.total_seconds() / _SECONDS_PER_UNIT[self.unit]
 
+    @property
+    def low(self) -> float:
+        """Return the minimum in the form's unit."""
+        return self.in_unit(self.minimum)
+
+    @property
+    def high(self) -> float:
+        """Return the maximum in the form's unit."""
+        return self.in_unit(self.maximum)
+
 
 # One line per number in the form; each also needs its label, description and
 # "<key>_out_of_range" error in the translations.
@@ -84,8 +94,8 @@ def _placeholders() -> dict[str, str]:
     """Return each option's limits, for its description and its range error."""
     placeholders: dict[str, str] = {}
     for key, option in DURATION_OPTIONS.items():
-        placeholders[f"{key}_min"] = _number(option.in_unit(option.minimum))
-        placeholders[f"{key}_max"] = _number(option.in_unit(option.maximum))
+        placeholders[f"{key}_min"] = _number(option.low)
+        placeholders[f"{key}_max"] = _number(option.high)
     return placeholders
 
 
@@ -94,7 +104,7 @@ def _out_of_range(user_input: dict[str, Any]) -> dict[str, str]:
     return {
         key: f"{key}_out_of_range"
         for key, option in DURATION_OPTIONS.items()
-        if not option.in_unit(option.minimum) <= user_input[key] <= option.in_unit(option.maximum)
+        if not option.low <= user_input[key] <= option.high
     }
 
 
@@ -121,8 +131,8 @@ class AspOptionsFlow(OptionsFlowWithReload):
                 key, default=options.get(key, option.in_unit(option.default))
             ): _RangeCheckedByTheStep(
                 NumberSelectorConfig(
-                    min=option.in_unit(option.minimum),
-                    max=option.in_unit(option.maximum),
+                    min=option.low,
+                    max=option.high,
                     step=1,
                     unit_of_measurement=option.unit,
                     mode=NumberSelectorMode.BOX,

@@ -49,13 +49,27 @@ def test_01_log_in(page: Page, stack: Stack) -> None:
     shot(page, "02-logged-in")
 
 
-def choose_custom_endpoint(page: Page, sim: dict[str, Any], first: bool) -> None:
-    """Ways in -> Login with Amazon -> region "custom endpoint" -> the simulator's URLs."""
+LOGIN_WITH_AMAZON = "Sign in with Login with Amazon"
+PASTED_TOKEN = "I already have a client ID, client secret and refresh token"
+
+
+def start_adding(page: Page, stack: Stack) -> None:
+    """Open the integrations page and start adding Alexa Smart Properties."""
+    page.goto(f"{stack.ha_url}/config/integrations/dashboard")
+    page.get_by_role("button", name="Add integration").click()
+    page.get_by_placeholder("Search for a brand name").fill("Alexa Smart Properties")
+    page.get_by_text("Alexa Smart Properties", exact=True).click()
+
+
+def choose_custom_endpoint(
+    page: Page, sim: dict[str, Any], first: bool, way_in: str = LOGIN_WITH_AMAZON
+) -> None:
+    """Ways in -> `way_in` -> region "custom endpoint" -> the simulator's URLs."""
     dialog = page.locator("dialog-data-entry-flow")
-    dialog.get_by_text("Sign in with Login with Amazon").wait_for()
+    dialog.get_by_text(way_in).wait_for()
     if first:
         shot(page, "03-flow-ways-in")
-    dialog.get_by_text("Sign in with Login with Amazon").click()
+    dialog.get_by_text(way_in).click()
     # No advanced mode to turn on first: Home Assistant 2026.11 removed it, and the custom
     # endpoint (where the simulator is reached) is offered to everyone.
     dialog.get_by_role("radio", name=re.compile("^Custom endpoint")).click()
@@ -72,18 +86,9 @@ def choose_custom_endpoint(page: Page, sim: dict[str, Any], first: bool) -> None
 def test_01b_wrong_secret_shown_on_the_credentials_form(page: Page, stack: Stack) -> None:
     """Pasted credentials with a wrong secret: the error is on their form, nothing is lost."""
     sim = stack.sim
-    page.goto(f"{stack.ha_url}/config/integrations/dashboard")
-    page.get_by_role("button", name="Add integration").click()
-    page.get_by_placeholder("Search for a brand name").fill("Alexa Smart Properties")
-    page.get_by_text("Alexa Smart Properties", exact=True).click()
+    start_adding(page, stack)
+    choose_custom_endpoint(page, sim, first=False, way_in=PASTED_TOKEN)
     dialog = page.locator("dialog-data-entry-flow")
-    dialog.get_by_text("I already have a client ID, client secret and refresh token").click()
-    dialog.get_by_role("radio", name=re.compile("^Custom endpoint")).click()
-    dialog.get_by_role("button", name="Submit").click()
-    dialog.get_by_role("textbox", name="ASP API base URL").fill(sim["baseUrl"])
-    dialog.get_by_role("textbox", name="Login with Amazon base URL").fill(sim["baseUrl"])
-    dialog.get_by_role("button", name="Submit").click()
-
     typed = {
         "Client ID": sim["clientId"],
         "Client secret": "not-the-secret",
@@ -106,10 +111,7 @@ def test_01b_wrong_secret_shown_on_the_credentials_form(page: Page, stack: Stack
 
 def test_02_add_integration_with_login_with_amazon(page: Page, stack: Stack) -> None:
     sim = stack.sim
-    page.goto(f"{stack.ha_url}/config/integrations/dashboard")
-    page.get_by_role("button", name="Add integration").click()
-    page.get_by_placeholder("Search for a brand name").fill("Alexa Smart Properties")
-    page.get_by_text("Alexa Smart Properties", exact=True).click()
+    start_adding(page, stack)
     choose_custom_endpoint(page, sim, first=True)
 
     # No application credentials yet: Home Assistant asks for them (the simulator's client),
