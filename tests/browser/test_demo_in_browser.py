@@ -1,9 +1,10 @@
 """A property manager's first session, in a real browser against a real Home Assistant.
 
-The steps build on each other (one tab, one Home Assistant), in order: log in, turn on
-advanced mode, add the integration through Login with Amazon at the simulator's authorize
-page, look at homes and devices, change a light and a volume, move a resident in from the
-UI and watch the occupancy change, and use the dashboard and blueprints the demo ships.
+The steps build on each other (one tab, one Home Assistant), in order: log in, see a wrong
+client secret reported on the credentials form, add the integration through Login with
+Amazon at the simulator's authorize page, see an out-of-range option refused, look at homes
+and devices, change a light and a volume, move a resident in from the UI and watch the
+occupancy change, and use the dashboard and blueprints the demo ships.
 Each step leaves screenshots in artifacts/browser/.
 """
 
@@ -48,13 +49,27 @@ def test_01_log_in(page: Page, stack: Stack) -> None:
     shot(page, "02-logged-in")
 
 
-def choose_custom_endpoint(page: Page, sim: dict[str, Any], first: bool) -> None:
-    """Ways in -> Login with Amazon -> region "custom endpoint" -> the simulator's URLs."""
+LOGIN_WITH_AMAZON = "Sign in with Login with Amazon"
+PASTED_TOKEN = "I already have a client ID, client secret and refresh token"
+
+
+def start_adding(page: Page, stack: Stack) -> None:
+    """Open the integrations page and start adding Alexa Smart Properties."""
+    page.goto(f"{stack.ha_url}/config/integrations/dashboard")
+    page.get_by_role("button", name="Add integration").click()
+    page.get_by_placeholder("Search for a brand name").fill("Alexa Smart Properties")
+    page.get_by_text("Alexa Smart Properties", exact=True).click()
+
+
+def choose_custom_endpoint(
+    page: Page, sim: dict[str, Any], first: bool, way_in: str = LOGIN_WITH_AMAZON
+) -> None:
+    """Ways in -> `way_in` -> region "custom endpoint" -> the simulator's URLs."""
     dialog = page.locator("dialog-data-entry-flow")
-    dialog.get_by_text("Sign in with Login with Amazon").wait_for()
+    dialog.get_by_text(way_in).wait_for()
     if first:
         shot(page, "03-flow-ways-in")
-    dialog.get_by_text("Sign in with Login with Amazon").click()
+    dialog.get_by_text(way_in).click()
     # No advanced mode to turn on first: Home Assistant 2026.11 removed it, and the custom
     # endpoint (where the simulator is reached) is offered to everyone.
     dialog.get_by_role("radio", name=re.compile("^Custom endpoint")).click()
@@ -68,12 +83,35 @@ def choose_custom_endpoint(page: Page, sim: dict[str, Any], first: bool) -> None
     dialog.get_by_role("button", name="Submit").click()
 
 
+def test_01b_wrong_secret_shown_on_the_credentials_form(page: Page, stack: Stack) -> None:
+    """Pasted credentials with a wrong secret: the error is on their form, nothing is lost."""
+    sim = stack.sim
+    start_adding(page, stack)
+    choose_custom_endpoint(page, sim, first=False, way_in=PASTED_TOKEN)
+    dialog = page.locator("dialog-data-entry-flow")
+    typed = {
+        "Client ID": sim["clientId"],
+        "Client secret": "not-the-secret",
+        "Refresh token": sim["refreshToken"],
+    }
+    fields = {label: dialog.get_by_role("textbox", name=label) for label in typed}
+    for label, value in typed.items():
+        fields[label].fill(value)
+    dialog.get_by_role("button", name="Submit").click()
+    error = dialog.get_by_text("Login with Amazon does not accept this client secret")
+    error.wait_for()
+    # Same form, everything typed still there (the secrets too): only the secret to fix.
+    for label, value in typed.items():
+        expect(fields[label]).to_have_value(value)
+    shot(page, "05b-flow-wrong-secret")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    assert stack.api(lambda api: api.entries()) == []
+
+
 def test_02_add_integration_with_login_with_amazon(page: Page, stack: Stack) -> None:
     sim = stack.sim
-    page.goto(f"{stack.ha_url}/config/integrations/dashboard")
-    page.get_by_role("button", name="Add integration").click()
-    page.get_by_placeholder("Search for a brand name").fill("Alexa Smart Properties")
-    page.get_by_text("Alexa Smart Properties", exact=True).click()
+    start_adding(page, stack)
     choose_custom_endpoint(page, sim, first=True)
 
     # No application credentials yet: Home Assistant asks for them (the simulator's client),
@@ -108,6 +146,30 @@ def test_02_add_integration_with_login_with_amazon(page: Page, stack: Stack) -> 
     entries = stack.api(lambda api: api.entries())
     assert [entry["state"] for entry in entries] == ["loaded"]
     FOUND["entry_id"] = entries[0]["entry_id"]
+    # Titled with the organization's name as the simulator's Units API gives it.
+    organization_name = stack.simulator("/state")["organizationName"]
+    assert entries[0]["title"] == organization_name
+    page.goto(f"{stack.ha_url}/config/integrations/integration/{DOMAIN}")
+    page.get_by_text(organization_name).first.wait_for()
+    shot(page, "09b-entry-titled-with-the-organization")
+
+
+def test_02b_options_out_of_range(page: Page, stack: Stack) -> None:
+    """A poll interval of 0 minutes: a translated error naming the limits, nothing saved."""
+    page.goto(f"{stack.ha_url}/config/integrations/integration/{DOMAIN}")
+    page.get_by_role("button", name="Configure").first.click()
+    dialog = page.locator("dialog-data-entry-flow")
+    field = dialog.get_by_role("spinbutton", name="Inventory poll interval")
+    expect(field).to_have_value("15")
+    field.fill("0")
+    dialog.get_by_role("button", name="Submit").click()
+    dialog.get_by_text("Enter from 1 to 1440 minutes.").wait_for()
+    expect(field).to_have_value("0")
+    shot(page, "09c-options-out-of-range")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    (entry,) = stack.api(lambda api: api.entries())
+    assert entry["state"] == "loaded"
 
 
 def registry(stack: Stack) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -364,7 +364,7 @@ async def _reauth(
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**paste, "refresh_token": old}
     )
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"refresh_token": "invalid_refresh_token"}
     fresh = simulator.sim.new_refresh_token()
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**paste, "refresh_token": fresh}
