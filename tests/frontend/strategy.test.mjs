@@ -170,7 +170,12 @@ test("the attention view lists the homes with a change pending or a device offli
   );
   // "Nothing needs a look" shows only while every one of those conditions is false.
   const allClear = attention.sections[0].cards[1];
-  assert.equal(allClear.visibility.length, 4 * 1 + 2);
+  assert.equal(allClear.visibility.length, 4 * 1 + 2 + 2);
+  // And every community's offline count is nought (it counts devices without a sensor too).
+  assert.deepEqual(allClear.visibility.slice(-2), [
+    { condition: "numeric_state", entity: "sensor.cedar_heights_offline_devices", below: 1 },
+    { condition: "numeric_state", entity: "sensor.maple_court_offline_devices", below: 1 },
+  ]);
   assert.deepEqual(allClear.visibility.slice(0, 4), [
     { condition: "state", entity: "binary_sensor.unit_1_occupancy_change_pending", state_not: "on" },
     { condition: "state", entity: "binary_sensor.unit_9_occupancy_change_pending", state_not: "on" },
@@ -217,6 +222,12 @@ test("a big community is split into views of homes_per_view homes", () => {
       ["Tower · Flat 11–Flat 20", "tower-2", 10],
       ["Tower · Flat 21–Flat 25", "tower-3", 5],
     ],
+  );
+  // Homes named after their community (where names repeat) lose it in the page's title.
+  for (let n = 1; n <= 25; n++) hass.devices[`h${n}`].name = `Tower Flat ${n}`;
+  assert.equal(
+    generateDashboard({ homes_per_view: 10 }, hass).views[3].title,
+    "Tower · Flat 1–Flat 10",
   );
 });
 
@@ -296,4 +307,33 @@ test("communities: a dashboard for some communities only, by name or device ID",
   const none = generateDashboard({ communities: ["Oak Row"] }, fakeHass());
   assert.equal(none.views.length, 1);
   assert.equal(none.views[0].sections[0].cards[0].content, "No community named Oak Row has homes.");
+});
+
+test("homes with a device offline: named live from each community's count, linked to their page", () => {
+  const dashboard = generateDashboard({}, fakeHass());
+  const legend = dashboard.views[4].sections[0].cards[0].content; // Maple Court
+  const template =
+    '{% set ids = {"Unit 9":"h9","Unit 10":"h10"} %}' +
+    "{% for name, count in (state_attr(\"sensor.maple_court_offline_devices\", 'homes') or {}).items() %}" +
+    "{{ ', ' if not loop.first }}{% if name in ids %}" +
+    "[{{ name }}](/config/devices/device/{{ ids[name] }}){% else %}{{ name }}{% endif %}" +
+    " ({{ count }}){% else %}none{% endfor %}";
+  // The integration's own name for the home (Unit 9), which the count's attribute uses.
+  assert.ok(legend.includes(`Homes with a device offline: ${template}`), legend);
+
+  const offline = dashboard.views[1].sections[0].cards[2];
+  assert.match(offline.content, /Devices offline/);
+  assert.ok(offline.content.includes(`**Maple Court**: ${template}`), offline.content);
+  assert.ok(
+    offline.content.includes('{% if states("sensor.cedar_heights_offline_devices") | int(0) > 0 %}'),
+  );
+  assert.deepEqual(offline.visibility, [
+    {
+      condition: "or",
+      conditions: [
+        { condition: "numeric_state", entity: "sensor.cedar_heights_offline_devices", above: 0 },
+        { condition: "numeric_state", entity: "sensor.maple_court_offline_devices", above: 0 },
+      ],
+    },
+  ]);
 });

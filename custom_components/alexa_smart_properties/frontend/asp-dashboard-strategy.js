@@ -66,7 +66,9 @@ export function readEstate(hass) {
     if (!device) continue;
     if (found.occupancy) {
       const via = device.via_device_id;
-      homes.set(id, { ...found, id, name: deviceName(device), via, connectivity: [] });
+      // label: the name the integration gave it, which its community's offline count uses.
+      const home = { ...found, id, name: deviceName(device), label: device.name, via };
+      homes.set(id, { ...home, connectivity: [] });
     } else if (COMMUNITY_KEYS.some((key) => key in found)) {
       communities.set(id, { id, name: deviceName(device), homes: [], sensors: found });
     }
@@ -266,6 +268,22 @@ function pendingCount(homes) {
   return `{{ ${JSON.stringify(ids)} | select('is_state', 'on') | list | count }}`;
 }
 
+/**
+ * Live markdown: the community's homes with a device offline, each a link to its device page,
+ * from its "Devices offline" sensor (which counts every device, whatever sensors are enabled).
+ */
+function offlineHomes(community) {
+  const entity = community.sensors.offline_devices;
+  const ids = Object.fromEntries(community.homes.map((home) => [home.label, home.id]));
+  return (
+    `{% set ids = ${JSON.stringify(ids)} %}` +
+    `{% for name, count in (state_attr(${JSON.stringify(entity)}, 'homes') or {}).items() %}` +
+    "{{ ', ' if not loop.first }}{% if name in ids %}" +
+    "[{{ name }}](/config/devices/device/{{ ids[name] }}){% else %}{{ name }}{% endif %}" +
+    " ({{ count }}){% else %}none{% endfor %}"
+  );
+}
+
 /** "N homes · changes in progress: M", M live (a template over the homes' pending sensors). */
 function progressLine(community) {
   return (
@@ -317,8 +335,15 @@ function communityViews(community, perView, taken) {
   const views = [];
   for (let page = 0; page < pages; page++) {
     const homes = community.homes.slice(page * perView, (page + 1) * perView);
+    // "Maple Court · Unit 1–Unit 50", not "Maple Court · Maple Court Unit 1–…" (names repeat).
+    const short = (home) =>
+      home.name.startsWith(`${community.name} `)
+        ? home.name.slice(community.name.length + 1)
+        : home.name;
     const title =
-      pages === 1 ? community.name : `${community.name} · ${homes[0].name}–${homes.at(-1).name}`;
+      pages === 1
+        ? community.name
+        : `${community.name} · ${short(homes[0])}–${short(homes.at(-1))}`;
     views.push({
       type: "sections",
       title,
@@ -333,9 +358,12 @@ function communityViews(community, perView, taken) {
 
 /** Atop each page of a community: its live progress, then how to read a home. */
 function legend(community) {
+  const offline = community.sensors.offline_devices
+    ? `\n\nHomes with a device offline: ${offlineHomes(community)}`
+    : "";
   return wide(
     text(
-      `${progressLine(community)}\n\n` +
+      `${progressLine(community)}${offline}\n\n` +
         `A home's name opens its device page. ${icon("puzzle-outline")} enabled skills, ` +
         `${icon("robot-outline")} automations, ${icon("lan-disconnect")} a device offline ` +
         "(with its connectivity sensor enabled), " +
@@ -351,10 +379,42 @@ function allClear(communities) {
   const conditions = communities
     .flatMap((community) => community.homes.flatMap(troubles))
     .map(({ entity, state }) => isNotState(entity, state));
+  for (const entity of offlineCounts(communities)) {
+    conditions.push({ condition: "numeric_state", entity, below: 1 });
+  }
   const message =
     "Nothing needs a look: no change in progress, " +
     "every device Home Assistant can reach is online.";
   return { ...text(message), visibility: conditions };
+}
+
+const offlineCounts = (communities) =>
+  communities.map((community) => community.sensors.offline_devices).filter(Boolean);
+
+/** Live: each community's homes with a device offline; shown while there are any. */
+function offlineList(communities) {
+  const counted = communities.filter((community) => community.sensors.offline_devices);
+  if (!counted.length) return [];
+  const lines = counted.map(
+    (community) =>
+      `{% if states(${JSON.stringify(community.sensors.offline_devices)}) | int(0) > 0 %}` +
+      `**${community.name}**: ${offlineHomes(community)}\n\n{% endif %}`,
+  );
+  return [
+    {
+      ...text(`${icon("lan-disconnect")} Devices offline\n\n${lines.join("")}`),
+      visibility: [
+        {
+          condition: "or",
+          conditions: offlineCounts(counted).map((entity) => ({
+            condition: "numeric_state",
+            entity,
+            above: 0,
+          })),
+        },
+      ],
+    },
+  ];
 }
 
 function estateView(communities, firstPaths) {
@@ -405,11 +465,13 @@ function attentionView(communities, hass) {
       wide(
         text(
           `Homes with a change in progress ${icon("progress-clock")} or a device offline ` +
-            `${icon("lan-disconnect")} (tap it for which) when this page was opened. A home ` +
-            "leaves the list once it is settled and its devices are back; reload the page " +
-            "for homes that need a look since.",
+            `${icon("lan-disconnect")} (one whose connectivity sensor is enabled; tap it for ` +
+            "which) when this page was opened. A home leaves the list once it is settled and " +
+            "its devices are back; reload the page for homes that need a look since. " +
+            "*Devices offline* below names every home with one, live.",
         ),
         allClear(communities),
+        ...offlineList(communities),
       ),
       ...sections,
     ],
