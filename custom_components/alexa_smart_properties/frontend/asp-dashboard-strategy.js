@@ -126,7 +126,6 @@ function pendingBadges(home) {
       name: "Pending",
       icon: "mdi:progress-clock",
       color: "orange",
-      show_name: true,
       show_state: false,
       visibility: [isState(home.occupancy_change_pending, "on")],
     },
