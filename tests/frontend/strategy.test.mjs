@@ -92,7 +92,7 @@ test("a home's section: device page, occupancy since, counts, offline devices, a
   assert.deepEqual(heading.badges[0].visibility, [
     { condition: "state", entity: "binary_sensor.unit_10_occupancy_change_pending", state: "on" },
   ]);
-  assert.equal(heading.badges[0].name, "Pending");
+  assert.equal(heading.badges[0].icon, "mdi:progress-clock");
   assert.deepEqual(heading.badges[4].visibility, [
     { condition: "state", entity: "binary_sensor.patio_plug_connectivity", state: "off" },
   ]);

@@ -66,9 +66,9 @@ export function readEstate(hass) {
     if (!device) continue;
     if (found.occupancy) {
       const via = device.via_device_id;
+      const name = deviceName(device);
       // label: the name the integration gave it, which its community's offline count uses.
-      const home = { ...found, id, name: deviceName(device), label: device.name, via };
-      homes.set(id, { ...home, connectivity: [] });
+      homes.set(id, { ...found, id, name, label: device.name, via, connectivity: [] });
     } else if (COMMUNITY_KEYS.some((key) => key in found)) {
       communities.set(id, { id, name: deviceName(device), homes: [], sensors: found });
     }
@@ -123,7 +123,6 @@ function pendingBadges(home) {
     {
       type: "entity",
       entity: home.occupancy_change_pending,
-      name: "Pending",
       icon: "mdi:progress-clock",
       color: "orange",
       show_state: false,
