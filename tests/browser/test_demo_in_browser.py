@@ -385,11 +385,24 @@ def test_08_blueprints_load(page: Page, stack: Stack) -> None:
     shot(page, "25-blueprints")
 
 
+def occupancy_posts(stack: Stack, home_id: str, since: float) -> list[dict[str, Any]]:
+    """Return the occupancy changes Home Assistant asked of the simulator for a home."""
+    log = stack.simulator("/requests")["requests"]
+    path = f"/enterprise/residential/v1/homes/{home_id}/occupancies"
+    return [
+        request
+        for request in log
+        if request["method"] == "POST" and request["path"] == path and request["at"] >= since
+    ]
+
+
 def test_09_property_console(page: Page, stack: Stack) -> None:
-    """The integration's dashboard strategy: estate, a community, a move-in with a confirmation."""
+    """The integration's dashboard strategy: estate, vacant homes, a move-in with a confirmation."""
     home = FOUND["home"]  # vacant again since test 07
     _, devices = registry(stack)
-    community = devices[devices[home["device_id"]]["via_device_id"]]["name"]
+    device = devices[home["device_id"]]
+    community = devices[device["via_device_id"]]["name"]
+    [asp_home_id] = [key for domain, key in device["identifiers"] if domain == DOMAIN]
     page.goto(f"{stack.ha_url}/property-console")
     # The integration had the frontend load its module: the strategy is defined.
     assert page.evaluate(
@@ -401,20 +414,40 @@ def test_09_property_console(page: Page, stack: Stack) -> None:
     page.get_by_text("Open a community to see its homes").wait_for()  # markdown comes last
     shot(page, "26-console-estate")
 
+    # Vacant: a live filter per community; the home is listed there before its move-in.
+    page.goto(f"{stack.ha_url}/property-console/vacant")
+    vacant = page.locator("hui-grid-section", has=page.get_by_text(community, exact=True))
+    expect(vacant.locator("hui-entities-card")).to_contain_text(home["name"])
+    shot(page, "26b-console-vacant")
+
     # A community's name opens its view; a home's section there has its actions.
-    summary.locator("hui-heading-card").get_by_text(community, exact=True).click()
+    vacant.locator("hui-heading-card").get_by_text(community, exact=True).click()
     section = page.locator(
         "hui-grid-section",
         has=page.locator("hui-heading-card").get_by_text(home["name"], exact=True),
     )
     expect(section.locator("hui-tile-card", has_text="Occupancy")).to_contain_text("Vacant")
     expect(section.locator("hui-tile-card", has_text="Move out")).to_have_count(0)
+    # Atop the page, the homes with a device offline, as the community's count names them.
+    entities, _ = registry(stack)
+    [offline] = [
+        entity_id
+        for entity_id, entity in entities.items()
+        if entity["device_id"] == device["via_device_id"]
+        and entity.get("translation_key") == "offline_devices"
+    ]
+    named = stack.state(offline)["attributes"]["homes"]
+    top = page.locator("hui-markdown-card", has_text="Homes with a device offline:")
+    for name, count in named.items() or [("none", None)]:
+        expect(top).to_contain_text(name if count is None else f"{name} ({count})")
     shot(page, "27-console-community")
 
     section.locator("hui-tile-card", has_text="Move in").click()
     confirm = page.locator("dialog-box")
     expect(confirm).to_contain_text(f"Move a resident into {home['name']}?")
     shot(page, "28-console-confirm-move-in")
+    since = time.time() - 1
+    assert not occupancy_posts(stack, asp_home_id, since), "asked Amazon before the OK"
     confirm.get_by_role("button", name="OK").click()
     # Pending until the next occupancy poll; a screenshot if it is caught there.
     with contextlib.suppress(PlaywrightTimeoutError):
@@ -429,7 +462,36 @@ def test_09_property_console(page: Page, stack: Stack) -> None:
     expect(section.locator("hui-tile-card", has_text="Occupancy")).to_contain_text("Occupied")
     expect(section.locator("hui-tile-card", has_text="Move out")).to_be_visible()
     shot(page, "30-console-after-move-in")
+    # The simulator's own record: one move-in asked (one POST), and the home is occupied.
+    posts = occupancy_posts(stack, asp_home_id, since)
+    assert [post["status"] for post in posts] == [202], posts
+    [record] = [h for h in stack.simulator("/homes")["homes"] if h["id"] == asp_home_id]
+    assert record["occupancy"]["state"] == "OCCUPIED", record
+    # It left the vacant homes without a reload of the dashboard.
+    page.get_by_role("tab", name="Vacant").click()
+    expect(vacant.locator("hui-heading-card")).to_be_visible()
+    expect(vacant).not_to_contain_text(home["name"])
+    shot(page, "30b-console-vacant-after-move-in")
+    page.go_back()
 
     # The home's name opens its device page.
     section.locator("hui-heading-card").get_by_text(home["name"], exact=True).click()
     page.wait_for_url(f"**/config/devices/device/{home['device_id']}")
+
+    # "Search every home and device": Home Assistant's device list, this integration's only.
+    page.goto(f"{stack.ha_url}/property-console/estate")
+    page.get_by_role("link", name="Search every home and device").click()
+    page.wait_for_url("**/config/devices/dashboard**")
+    other = next(
+        found["name"]
+        for found in devices.values()
+        if found["model"] == "Home"
+        and found["name"] not in home["name"]
+        and home["name"] not in found["name"]
+    )
+    rows = page.get_by_role("row")
+    expect(rows.filter(has_text=other).first).to_be_visible()
+    page.get_by_placeholder(re.compile(r"^Search \d+ devices")).fill(home["name"])
+    expect(rows.filter(has_text=other)).to_have_count(0)  # the search narrowed the list
+    expect(rows.filter(has_text=home["name"]).first).to_be_visible()
+    shot(page, "31-console-search-homes")
