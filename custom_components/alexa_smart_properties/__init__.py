@@ -31,6 +31,7 @@ from .endpoint_lifecycle import DEFAULT_GRACE
 from .frontend import async_register_dashboard_strategy
 from .oauth import EntryAuth
 from .services import async_setup_services
+from .skill_suggestions import async_setup_skill_suggestions
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -120,6 +121,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     entry.async_on_unload(occupancy.async_add_listener(endpoints.async_privacy_changed))
     endpoints.async_privacy_changed()  # the baseline later occupancy changes compare to
 
+    await async_setup_skill_suggestions(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 

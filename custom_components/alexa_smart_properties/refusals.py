@@ -28,6 +28,12 @@ from .data import AspConfigEntry
 from .logbook import names_of
 
 SKILL_ACTIONS: Final = frozenset({"enable_skill", "disable_skill"})
+
+
+class RefusedWithOthersError(AspError):
+    """A unit of a batch Amazon refused as a whole because of other units in it."""
+
+
 RECENT_REFUSALS: Final = 20
 """Refusals kept per entry for the diagnostics."""
 
@@ -38,6 +44,8 @@ def _key(
     """Return the translation key of a refusal's cause."""
     if isinstance(err, AspAuthenticationError):
         return "action_auth_failed"
+    if isinstance(err, RefusedWithOthersError):
+        return "batch_refused_for_others"
     if isinstance(err, AspRateLimitError):
         return "action_rate_limited"
     if isinstance(err, AspBadRequestError):

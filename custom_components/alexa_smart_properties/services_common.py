@@ -37,7 +37,7 @@ from .const import DOMAIN, LOGGER
 from .coordinator import gather_bounded, read_automations, read_latest_occupancy, read_skills
 from .data import AspConfigEntry, AspRuntimeData
 from .logbook import describe, names_of
-from .refusals import refusal
+from .refusals import RefusedWithOthersError, refusal
 from .service_pick import Picked
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
@@ -327,7 +327,10 @@ async def async_audit_bulk(
 ) -> None:
     """Audit a bulk action; raise when no unit succeeded (one error, or a summary)."""
     outcome = outcome_of(outcomes)
-    first = next((o for o in outcomes if not o.ok), None)
+    # The first unit refused for its own sake says why (not one refused with its batch).
+    failing = [o for o in outcomes if not o.ok]
+    first = next((o for o in failing if not isinstance(o.error, RefusedWithOthersError)), None)
+    first = first or next(iter(failing), None)
     error = first.error if first is not None else None
     failed = [o.target.id for o in outcomes if not o.ok]
     said = action.error(error, [first.target]) if first is not None and error else None

@@ -28,6 +28,7 @@ from .api import (
 from .api import validation as checks
 from .audit import AuditTarget
 from .const import DOMAIN
+from .refusals import RefusedWithOthersError
 from .service_targets import async_resolve_action, resolve_units
 from .services_common import (
     ATTR_AUTH_CODE,
@@ -147,8 +148,16 @@ def _batch_item_outcomes(
             failure = _item_error(error, request_error)
             code = error.error_code
         elif request_error is not None:
-            # Refused as a whole (because of another item, or for every item).
-            failure = request_error
+            # Refused as a whole: because of other items (it says which), or for all.
+            failure = (
+                RefusedWithOthersError(
+                    request_error.message,
+                    status=request_error.status,
+                    request_id=request_error.request_id,
+                )
+                if by_item
+                else request_error
+            )
             code = request_error.code or request_error.error_type
         if failure is not None:
             result |= error_fields(action, failure, target) | {"error_code": code}
