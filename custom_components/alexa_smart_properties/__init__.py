@@ -32,6 +32,7 @@ from .frontend import async_register_dashboard_strategy
 from .oauth import EntryAuth
 from .rotated_tokens import rotated_tokens
 from .services import async_setup_services
+from .skill_suggestions import async_setup_skill_suggestions
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -122,6 +123,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     entry.async_on_unload(occupancy.async_add_listener(endpoints.async_privacy_changed))
     endpoints.async_privacy_changed()  # the baseline later occupancy changes compare to
 
+    await async_setup_skill_suggestions(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 

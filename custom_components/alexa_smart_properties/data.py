@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 
@@ -29,6 +29,8 @@ class AspRuntimeData:
     endpoints: EndpointCoordinator
     devices_registered_from: tuple[InventoryData, EndpointData] | None = None
     """The data the devices were last registered from (`devices.async_sync_devices`)."""
+    recent_refusals: list[dict[str, Any]] = field(default_factory=list)
+    """Amazon's last refusals of actions, with their request IDs (`refusals.py`)."""
 
 
 type AspConfigEntry = ConfigEntry[AspRuntimeData]

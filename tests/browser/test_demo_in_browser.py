@@ -11,12 +11,15 @@ Each step leaves screenshots in artifacts/browser/.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import time
 from typing import TYPE_CHECKING, Any
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
+
+from scripts.dev.harness import REPO
 
 from .conftest import LOGIN, Stack, shot
 
@@ -295,18 +298,9 @@ def test_05_change_a_volume(page: Page, stack: Stack) -> None:
 
 def test_06_move_in_from_the_ui(page: Page, stack: Stack) -> None:
     home = FOUND["home"]
-    page.goto(f"{stack.ha_url}/developer-tools/action")
-    picker = page.locator("ha-service-picker")
-    picker.click()
-    picker.get_by_placeholder("Search").fill("Move in")
-    picker.get_by_text(f"{DOMAIN}.move_in").click()
+    choose_action(page, stack, "Move in", "move_in")
     page.get_by_text("Moves a resident into a vacant home").wait_for()
-    # Optional fields start unticked: tick "Home", then pick the home's device.
-    page.locator("ha-settings-row", has_text="The home's device.").locator("ha-checkbox").click()
-    device_picker = page.locator("ha-selector-device")
-    device_picker.click()
-    device_picker.get_by_placeholder("Search").fill(home["name"])
-    device_picker.get_by_text(home["name"], exact=True).first.click()
+    pick_home_as_target(page, home["name"])
     shot(page, "17-move-in-action")
     page.get_by_role("button", name="Perform action").click()
     response = page.get_by_text("account_link_url")
@@ -495,3 +489,82 @@ def test_09_property_console(page: Page, stack: Stack) -> None:
     expect(rows.filter(has_text=other)).to_have_count(0)  # the search narrowed the list
     expect(rows.filter(has_text=home["name"]).first).to_be_visible()
     shot(page, "31-console-search-homes")
+
+
+def choose_action(page: Page, stack: Stack, name: str, service: str) -> None:
+    """Developer tools -> Actions, UI mode: choose one of the integration's actions."""
+    page.goto(f"{stack.ha_url}/developer-tools/action")
+    picker = page.locator("ha-service-picker")
+    picker.click()
+    picker.get_by_placeholder("Search").fill(name)
+    picker.get_by_text(f"{DOMAIN}.{service}").click()
+
+
+def pick_home_as_target(page: Page, name: str) -> None:
+    """The one field the common case needs: "Add target", then the home's device."""
+    page.get_by_role("button", name="Add target").click()
+    devices = page.get_by_text("Devices", exact=True).first  # the type filter chip
+    devices.wait_for()  # the search field has the focus once the list is open
+    page.keyboard.type(name)
+    devices.click()
+    # The home's device: its name is the item's headline (its entities only mention it).
+    headline = re.compile(rf"^\s*{re.escape(name)}\s*$")
+    page.locator("[slot='headline']").filter(has_text=headline).first.click()
+    page.locator("ha-selector-target").get_by_text(name, exact=True).first.wait_for()
+
+
+def test_10_action_with_only_a_home_picked(page: Page, stack: Stack) -> None:
+    """Move the resident out (or in) with nothing but the home picked: no ID, no entry."""
+    home = FOUND["home"]
+    occupied = stack.state(home["occupancy"])["state"] == "occupied"
+    action, service, after = (
+        ("Move out", "move_out", "vacant") if occupied else ("Move in", "move_in", "occupied")
+    )
+    choose_action(page, stack, action, service)
+    pick_home_as_target(page, home["name"])
+    # The IDs for scripts stay folded away.
+    expect(page.get_by_text("IDs for scripts")).to_be_visible()
+    expect(page.get_by_text("Home ID", exact=True)).to_be_hidden()
+    shot(page, "31-action-with-only-a-home")
+    page.get_by_role("button", name="Perform action").click()
+    response = page.get_by_text("occupancy_id")
+    response.wait_for()
+    shot(page, "32-action-with-only-a-home-done", full_page=False)
+    wait_for(
+        f"the occupancy sensor to read {after}",
+        lambda: stack.state(home["occupancy"])["state"] == after,
+        60,
+    )
+
+
+def test_11_refusal_in_plain_words(page: Page, stack: Stack) -> None:
+    """Amazon refuses a skill it doesn't know: the sentence says so, no HTTP, no request ID."""
+    home = FOUND["home"]
+    unknown = "amzn1.ask.skill.00000000-0000-4000-8000-000000000000"
+    choose_action(page, stack, "Enable skill", "enable_skill")
+    pick_home_as_target(page, home["name"])
+    skill = page.locator("ha-settings-row", has_text="Skill ID")
+    skill.locator("ha-selector-select").click()
+    # The estate's skills, suggested; this one is typed (any ID may be).
+    page.get_by_text(re.compile(r"amzn1\.ask\.skill\..* · \d+ homes?")).first.wait_for()
+    shot(page, "33-skill-suggestions")
+    page.keyboard.type(unknown)
+    page.keyboard.press("Enter")
+    expect(skill).to_contain_text(unknown)
+    shot(page, "34-unknown-skill-entered")
+    page.get_by_role("button", name="Perform action").click()
+    message = translated_error("skill_unknown", skill_id=unknown)
+    shown = page.get_by_text(message)
+    shown.first.wait_for()
+    text = shown.first.inner_text()
+    assert "HTTP" not in text
+    assert "request id" not in text.lower()
+    shot(page, "35-refusal-in-plain-words", full_page=False)
+
+
+def translated_error(key: str, **placeholders: str) -> str:
+    """Return an exception's message from the integration's translations (no final stop)."""
+    strings = json.loads(
+        (REPO / "custom_components" / DOMAIN / "translations" / "en.json").read_text()
+    )
+    return str(strings["exceptions"][key]["message"]).rstrip(".").format(**placeholders)
