@@ -282,6 +282,7 @@ async def summary(request: web.Request) -> web.Response:
     return json_response(
         {
             "organizationId": state.organization_id,
+            "organizationName": state.organization_name,
             "now": iso8601(now),
             "communities": len(state.communities),
             "homes": len(state.homes),

@@ -52,6 +52,7 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
     sim = get_sim(request)
     request_id = str(uuid.uuid4())
     request[REQUEST_ID] = request_id
+    arrival = 0 if request.path.startswith("/_admin") else sim.stats.arrive()
     started = time.perf_counter()
     style = style_for_path(request.path)
     status = 500
@@ -95,6 +96,7 @@ async def observe(request: web.Request, handler: Handler) -> web.StreamResponse:
                 request_id=request_id,
                 at=sim.clock.now(),
                 fault=request.get(FAULT),
+                arrival=arrival,
             )
 
 

@@ -23,7 +23,17 @@ class RequestStats:
         self.routes: dict[str, RouteCounter] = {}
         self.log: deque[dict[str, Any]] = deque(maxlen=log_size)
         self.total = 0
+        self.arrivals = 0
         self.started = time.monotonic()
+
+    def arrive(self) -> int:
+        """Count a request in as it arrives; return its number (the log keeps finish order).
+
+        A request that hangs until its client gives up is logged after the retry that
+        followed it; the arrival number still tells which came first.
+        """
+        self.arrivals += 1
+        return self.arrivals
 
     def record(
         self,
@@ -37,6 +47,7 @@ class RequestStats:
         request_id: str,
         at: float,
         fault: str | None,
+        arrival: int = 0,
     ) -> None:
         """Count one finished request and log it."""
         self.total += 1
@@ -55,6 +66,7 @@ class RequestStats:
                 "status": status,
                 "durationMs": round(duration_ms, 3),
                 "fault": fault,
+                "arrival": arrival,
             }
         )
 
@@ -63,6 +75,7 @@ class RequestStats:
         self.routes.clear()
         self.log.clear()
         self.total = 0
+        self.arrivals = 0
         self.started = time.monotonic()
 
     def summary(self) -> dict[str, Any]:

@@ -33,8 +33,10 @@ from .devices import async_setup_devices, async_sync_devices, device_is_stale
 from .endpoint_lifecycle import DEFAULT_GRACE
 from .frontend import async_register_dashboard_strategy
 from .oauth import EntryAuth
+from .rotated_tokens import rotated_tokens
 from .scheduler import PollScheduler
 from .services import async_setup_services
+from .skill_suggestions import async_setup_skill_suggestions
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -70,6 +72,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN, translation_key="implementation_unavailable"
         ) from err
+    await _async_resume_rotation(hass, entry)
     # Home Assistant's session refreshes the token and stores each rotated one in the entry.
     session = config_entry_oauth2_flow.OAuth2Session(hass, entry, implementation)
     client = build_client(hass, entry.data, EntryAuth(session))
@@ -126,8 +129,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:
     endpoints.async_privacy_changed()  # the baseline later occupancy changes compare to
     scheduler.async_start()
 
+    await async_setup_skill_suggestions(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def _async_resume_rotation(hass: HomeAssistant, entry: AspConfigEntry) -> None:
+    """Start from the newest refresh token, should the entry on disk predate a rotation."""
+    token = entry.data["token"]
+    latest = await rotated_tokens(hass).async_latest(token["refresh_token"])
+    if latest != token["refresh_token"]:
+        # Its access token went with the crash: refresh before the first request.
+        hass.config_entries.async_update_entry(
+            entry,
+            data={**entry.data, "token": {**token, "refresh_token": latest, "expires_at": 0}},
+        )
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: AspConfigEntry) -> bool:

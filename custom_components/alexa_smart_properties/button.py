@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from homeassistant.components.button import ButtonEntity
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -17,9 +16,12 @@ PARALLEL_UPDATES = 1
 
 
 class DeleteTimersButton(AspEndpointControl, ButtonEntity):
-    """Delete every timer on an Echo device."""
+    """Delete every timer on an Echo device.
 
-    _attr_entity_category = EntityCategory.CONFIG
+    A control (no entity category): clearing a departed resident's timers is part of
+    turning a home over, so it sits with the device's other controls.
+    """
+
     _attr_translation_key = "delete_timers"
 
     def __init__(self, coordinator: EndpointCoordinator, key: str) -> None:

@@ -1,4 +1,8 @@
-"""Config flow: Login with Amazon, or a pasted refresh token; then region and organization."""
+"""Config flow: region, then Login with Amazon or pasted credentials, then the organization.
+
+Pasted credentials are checked (one token refresh) on the form where they are typed, so a
+wrong secret or refresh token is reported there, before the organization is asked for.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,13 @@ import probatio as vol
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
-    ConfigEntryState,
     ConfigFlowResult,
-    OptionsFlowWithReload,
 )
 from homeassistant.const import CONF_CLIENT_ID, CONF_CLIENT_SECRET
 from homeassistant.core import callback
 from homeassistant.exceptions import ImplementationUnavailableError, UnknownImplementationError
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -46,39 +44,41 @@ from .api import (
 from .api.const import LWA_SCOPE
 from .api.validation import unit_id as validate_unit_id
 from .application_credentials import async_get_custom_implementation
-from .connection import async_check_organization, async_get_implementation, build_client
+from .connection import (
+    async_check_organization,
+    async_get_implementation,
+    async_organization_name,
+    build_client,
+    lwa_base_url,
+)
 from .const import (
     AUTH_METHOD_OAUTH,
     AUTH_METHOD_TOKEN,
     CONF_API_URL,
     CONF_AUTH_METHOD,
-    CONF_COMMUNITIES,
-    CONF_DEVICE_GRACE,
-    CONF_ENDPOINT_INTERVAL,
-    CONF_INVENTORY_INTERVAL,
     CONF_LWA_URL,
-    CONF_OCCUPANCY_INTERVAL,
     CONF_ORGANIZATION_ID,
     CONF_REFRESH_TOKEN,
     CONF_REGION,
-    CONF_SKILLS_INTERVAL,
-    DEFAULT_ENDPOINT_INTERVAL,
-    DEFAULT_INVENTORY_INTERVAL,
-    DEFAULT_OCCUPANCY_INTERVAL,
-    DEFAULT_SKILLS_INTERVAL,
     DOMAIN,
-    MIN_ENDPOINT_INTERVAL,
     REGION_CUSTOM,
 )
 from .data import AspConfigEntry
-from .endpoint_lifecycle import DEFAULT_GRACE
 from .oauth import FlowAuth
+from .options_flow import AspOptionsFlow
 
 _LOGGER = logging.getLogger(__name__)
 
 CLIENT_ID_PREFIX = "amzn1.application-oa2-client."
 CONF_TOKEN = "token"  # noqa: S105 - a key name, not a secret
 CONF_AUTH_IMPLEMENTATION = "auth_implementation"
+
+_CREDENTIALS = (CONF_CLIENT_ID, CONF_CLIENT_SECRET, CONF_REFRESH_TOKEN)
+# LWA's OAuth error codes on a refresh, and the form field (and error) each points at.
+_LWA_REFUSALS: dict[str, tuple[str, str]] = {
+    "invalid_client": (CONF_CLIENT_SECRET, "invalid_client_secret"),
+    "invalid_grant": (CONF_REFRESH_TOKEN, "invalid_refresh_token"),
+}
 
 _PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _URL = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
@@ -122,6 +122,8 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         # Refresh tokens LWA replaced during a check: a pasted token submitted again after
         # an error must become the latest one, as the old one may no longer work.
         self._rotated: dict[str, str] = {}
+        # The credentials last typed, shown again when the flow comes back to their form.
+        self._typed: dict[str, str] = {}
 
     @property
     def logger(self) -> logging.Logger:
@@ -148,36 +150,48 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
     async def async_step_refresh_token(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Take a client ID, client secret and refresh token (Postman collection, ASP CLI)."""
+        """Take a client ID, client secret and refresh token (Postman collection, ASP CLI).
+
+        They are checked here, with one token refresh, so the region (and custom endpoint)
+        comes first: it says where Login with Amazon is.
+        """
+        if CONF_REGION not in self._data:
+            self._data[CONF_AUTH_METHOD] = AUTH_METHOD_TOKEN
+            return await self.async_step_region()
         if user_input is None:
-            return self._show_refresh_token_form()
-        client_id = user_input[CONF_CLIENT_ID].strip()
-        client_secret = user_input[CONF_CLIENT_SECRET].strip()
-        refresh_token = user_input[CONF_REFRESH_TOKEN].strip()
-        if not client_id.startswith(CLIENT_ID_PREFIX):
-            return self._show_refresh_token_form({CONF_CLIENT_ID: "invalid_client_id"}, client_id)
-        if not client_secret or not refresh_token:
-            return self._show_refresh_token_form({"base": "invalid_auth"}, client_id)
+            return self._show_refresh_token_form(
+                values={CONF_CLIENT_ID: self._data.get(CONF_CLIENT_ID, "")}
+            )
+        typed = {key: str(user_input.get(key, "")).strip() for key in _CREDENTIALS}
+        if not typed[CONF_CLIENT_ID].startswith(CLIENT_ID_PREFIX):
+            return self._show_refresh_token_form({CONF_CLIENT_ID: "invalid_client_id"}, typed)
+        if not typed[CONF_CLIENT_SECRET] or not typed[CONF_REFRESH_TOKEN]:
+            return self._show_refresh_token_form({"base": "invalid_auth"}, typed)
+        refresh_token = typed[CONF_REFRESH_TOKEN]
         while refresh_token in self._rotated:
             refresh_token = self._rotated[refresh_token]
+        self._typed = typed
         self._data.pop(CONF_AUTH_IMPLEMENTATION, None)
         self._data.update(
             {
                 CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
-                CONF_CLIENT_ID: client_id,
-                CONF_CLIENT_SECRET: client_secret,
+                CONF_CLIENT_ID: typed[CONF_CLIENT_ID],
+                CONF_CLIENT_SECRET: typed[CONF_CLIENT_SECRET],
                 CONF_TOKEN: {CONF_REFRESH_TOKEN: refresh_token},
             }
         )
+        if errors := await self._async_check_credentials():
+            return self._show_refresh_token_form(errors, typed)
         if self.source == SOURCE_REAUTH:
             return await self._async_finish_reauth()
         if CONF_ORGANIZATION_ID in self._data:
             return await self._async_finish_user()
-        return await self.async_step_region()
+        return await self.async_step_organization()
 
     def _show_refresh_token_form(
-        self, errors: dict[str, str] | None = None, client_id: str | None = None
+        self, errors: dict[str, str] | None = None, values: Mapping[str, Any] | None = None
     ) -> ConfigFlowResult:
+        """Show the credentials form; after an error with what was typed, secrets too."""
         schema = vol.Schema(
             {
                 vol.Required(CONF_CLIENT_ID): TextSelector(),
@@ -187,11 +201,30 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         )
         return self.async_show_form(
             step_id="refresh_token",
-            data_schema=self.add_suggested_values_to_schema(
-                schema, {CONF_CLIENT_ID: client_id or self._data.get(CONF_CLIENT_ID, "")}
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, values or self._typed),
             errors=errors,
+            description_placeholders={"lwa_url": lwa_base_url(self._data)},
         )
+
+    async def _async_check_credentials(self) -> dict[str, str]:
+        """Refresh the pasted token once; return the credentials form's errors, if any."""
+        auth = FlowAuth(
+            await async_get_implementation(self.hass, self._data), self._data[CONF_TOKEN]
+        )
+        try:
+            await auth.async_get_access_token()
+        except AspAuthenticationError as err:
+            # LWA's OAuth error code says which field is wrong; never its text (or a secret).
+            field, error = _LWA_REFUSALS.get(err.code or "", ("base", "invalid_auth"))
+            return {field: error}
+        except AspConnectionError, AspServerError, AspRateLimitError:
+            return {"base": "lwa_unreachable"}
+        except AspError:
+            _LOGGER.exception("Unexpected answer from Login with Amazon")
+            return {"base": "unknown"}
+        finally:
+            self._keep_token(auth)
+        return {}
 
     async def async_step_region(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Choose where the organization lives, or a custom endpoint (a simulator's)."""
@@ -257,7 +290,7 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         if CONF_ORGANIZATION_ID in self._data:
             return await self._async_finish_user()
         if self._data.get(CONF_AUTH_METHOD) == AUTH_METHOD_TOKEN:
-            return await self.async_step_organization()
+            return await self.async_step_refresh_token()
         return await self.async_step_pick_implementation()
 
     async def async_step_auth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
@@ -320,8 +353,9 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         """Check the collected data; create the entry, or go back where the cause is fixed."""
         error = await self._async_validate(self._data)
         if error is None:
-            organization_id: str = self._data[CONF_ORGANIZATION_ID]
-            return self.async_create_entry(title=self._title(organization_id), data=self._data)
+            return self.async_create_entry(
+                title=await self._async_organization_title(), data=self._data
+            )
         errors = {"base": error}
         if error == "invalid_auth" and self._data[CONF_AUTH_METHOD] == AUTH_METHOD_TOKEN:
             return self._show_refresh_token_form(errors)
@@ -335,7 +369,6 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         The token the check ends with goes into `data` whatever the outcome: LWA may have
         rotated the refresh token, and the one it replaced may no longer work.
         """
-        old_refresh_token: str = data[CONF_TOKEN][CONF_REFRESH_TOKEN]
         auth: FlowAuth | None = None
         try:
             auth = FlowAuth(await async_get_implementation(self.hass, data), data[CONF_TOKEN])
@@ -359,13 +392,33 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         else:
             error = None
         if auth is not None:
-            data[CONF_TOKEN] = auth.token
-            if (new_refresh_token := auth.token[CONF_REFRESH_TOKEN]) != old_refresh_token:
-                self._rotated[old_refresh_token] = new_refresh_token
+            self._keep_token(auth, data)
         return error
 
-    def _title(self, organization_id: str) -> str:
-        return f"Alexa Smart Properties ({organization_id.rsplit('.', 1)[-1][:8]})"
+    def _keep_token(self, auth: FlowAuth, data: dict[str, Any] | None = None) -> None:
+        """Store the token a check ended with; remember a refresh token LWA replaced."""
+        data = self._data if data is None else data
+        old_refresh_token: str = data[CONF_TOKEN][CONF_REFRESH_TOKEN]
+        data[CONF_TOKEN] = auth.token
+        if (new_refresh_token := auth.token[CONF_REFRESH_TOKEN]) != old_refresh_token:
+            self._rotated[old_refresh_token] = new_refresh_token
+
+    async def _async_organization_title(self) -> str:
+        """Return the organization's name from the Units API, else its ID.
+
+        Runs right after a successful check, so the token is fresh: no refresh.
+        """
+        organization_id: str = self._data[CONF_ORGANIZATION_ID]
+        auth = FlowAuth(
+            await async_get_implementation(self.hass, self._data), self._data[CONF_TOKEN]
+        )
+        try:
+            name = await async_organization_name(
+                build_client(self.hass, self._data, auth), organization_id
+            )
+        finally:
+            self._keep_token(auth)
+        return name or organization_id
 
     # --- Reauth and reconfigure --------------------------------------------------------
 
@@ -416,77 +469,3 @@ class AspConfigFlow(config_entry_oauth2_flow.AbstractOAuth2FlowHandler, domain=D
         if self._data[CONF_REGION] == REGION_CUSTOM:
             return self._show_custom_endpoint_form({"base": error})
         return self._show_region_form({"base": error})
-
-
-class AspOptionsFlow(OptionsFlowWithReload):
-    """Poll intervals and the home communities to include."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the options; saving them reloads the entry."""
-        if user_input is not None:
-            return self.async_create_entry(data=user_input)
-        entry: AspConfigEntry = self.config_entry
-        options = entry.options
-        communities: dict[str, str] = {}
-        if entry.state is ConfigEntryState.LOADED:
-            communities = {
-                community.id: community.name
-                for community in entry.runtime_data.inventory.data.communities.values()
-            }
-        selected: list[str] = options.get(CONF_COMMUNITIES, [])
-        for community_id in selected:
-            # Still selectable when its name is unknown (entry not loaded, community gone).
-            communities.setdefault(community_id, community_id)
-        minutes = NumberSelectorConfig(min=1, max=1440, step=1, mode=NumberSelectorMode.BOX)
-        endpoint_minutes = NumberSelectorConfig(
-            min=MIN_ENDPOINT_INTERVAL.total_seconds() / 60,
-            max=1440,
-            step=1,
-            mode=NumberSelectorMode.BOX,
-        )
-        schema = vol.Schema(
-            {
-                vol.Required(
-                    CONF_INVENTORY_INTERVAL,
-                    default=options.get(
-                        CONF_INVENTORY_INTERVAL, DEFAULT_INVENTORY_INTERVAL.total_seconds() / 60
-                    ),
-                ): NumberSelector(minutes),
-                vol.Required(
-                    CONF_OCCUPANCY_INTERVAL,
-                    default=options.get(
-                        CONF_OCCUPANCY_INTERVAL, DEFAULT_OCCUPANCY_INTERVAL.total_seconds() / 60
-                    ),
-                ): NumberSelector(minutes),
-                vol.Required(
-                    CONF_ENDPOINT_INTERVAL,
-                    default=options.get(
-                        CONF_ENDPOINT_INTERVAL, DEFAULT_ENDPOINT_INTERVAL.total_seconds() / 60
-                    ),
-                ): NumberSelector(endpoint_minutes),
-                vol.Required(
-                    CONF_SKILLS_INTERVAL,
-                    default=options.get(
-                        CONF_SKILLS_INTERVAL, DEFAULT_SKILLS_INTERVAL.total_seconds() / 3600
-                    ),
-                ): NumberSelector(
-                    NumberSelectorConfig(min=1, max=168, step=1, mode=NumberSelectorMode.BOX)
-                ),
-                vol.Required(
-                    CONF_DEVICE_GRACE,
-                    default=options.get(CONF_DEVICE_GRACE, DEFAULT_GRACE.total_seconds() / 3600),
-                ): NumberSelector(
-                    NumberSelectorConfig(min=1, max=720, step=1, mode=NumberSelectorMode.BOX)
-                ),
-                vol.Optional(CONF_COMMUNITIES, default=selected): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[
-                            SelectOptionDict(value=community_id, label=name)
-                            for community_id, name in communities.items()
-                        ],
-                        multiple=True,
-                    )
-                ),
-            }
-        )
-        return self.async_show_form(step_id="init", data_schema=schema)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -12,7 +13,7 @@ from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 
-from .api import AbstractAuth, AspClient, Region
+from .api import AbstractAuth, AspClient, AspError, Region
 from .api.const import LWA_BASE_URL
 from .api.retry import RetryPolicy
 from .application_credentials import async_get_custom_implementation
@@ -27,6 +28,8 @@ from .const import (
     REGION_CUSTOM,
 )
 from .oauth import lwa_implementation
+
+_LOGGER = logging.getLogger(__name__)
 
 # How API requests and token refreshes retry; one place, so tests can make it instant.
 RETRY_POLICY: Final = RetryPolicy()
@@ -92,3 +95,16 @@ async def async_check_organization(client: AspClient, data: Mapping[str, Any]) -
     else:
         async for _unit in client.iter_units(organization_id):
             break
+
+
+async def async_organization_name(client: AspClient, organization_id: str) -> str | None:
+    """Return the organization's name from the Units API, or None when it cannot be read.
+
+    Only the entry's title depends on it, so no failure here stops a setup.
+    """
+    try:
+        unit = await client.get_unit(organization_id)
+    except AspError as err:
+        _LOGGER.debug("No name for the organization: %s", type(err).__name__)
+        return None
+    return unit.name.strip() if unit.name and unit.name.strip() else None

@@ -449,6 +449,12 @@ class OccupancyCoordinator(AspCoordinator[dict[str, HomeOccupancy | None]]):
             updated = await gather_bounded(
                 pending, self._async_latest, semaphore=self.request_slots
             )
+        except AspAuthenticationError as err:
+            # Only a new sign-in helps: stop here (no retry every 15 s against LWA) and
+            # ask for it; the reload after the sign-in polls again.
+            LOGGER.debug("Polling pending occupancy changes stopped: %s", err)
+            self.config_entry.async_start_reauth(self.hass)
+            return
         except AspError as err:
             LOGGER.debug("Polling pending occupancy changes failed: %s", err)
         else:

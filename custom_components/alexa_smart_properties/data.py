@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 
@@ -32,6 +32,8 @@ class AspRuntimeData:
     """The data the devices were last registered from (`devices.async_sync_devices`)."""
     scheduler: PollScheduler | None = None
     """What polls the coordinators, a slice at a time (set once the entry is set up)."""
+    recent_refusals: list[dict[str, Any]] = field(default_factory=list)
+    """Amazon's last refusals of actions, with their request IDs (`refusals.py`)."""
 
 
 type AspConfigEntry = ConfigEntry[AspRuntimeData]

@@ -75,6 +75,8 @@ async def async_get_config_entry_diagnostics(
                 "hidden": [endpoint.raw for endpoint in runtime.endpoints.data.hidden.values()],
                 "missing": [endpoint.raw for endpoint in runtime.endpoints.data.missing.values()],
             },
+            # What Amazon refused lately, with the request IDs support asks for.
+            "recent_refusals": list(runtime.recent_refusals),
         },
         TO_REDACT,
     )

@@ -16,6 +16,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api import AspClient, AspError
 from .api.models import Endpoint, HomeOccupancy
+from .audit import AuditTarget
 from .const import DOMAIN, LOGGER
 from .coordinator import (
     AspCoordinator,
@@ -114,7 +115,11 @@ class AspEndpointEntity(AspEntity[EndpointCoordinator]):
 
     def write_error(self, err: AspError) -> HomeAssistantError:
         """Return the translated error of a write Amazon refused or failed."""
-        return service_error(self.hass, self.coordinator.config_entry, self.entity_id, err)
+        endpoint = self.endpoint
+        target = AuditTarget(self.device_key, endpoint.friendly_name or endpoint.id)
+        return service_error(
+            self.hass, self.coordinator.config_entry, self.entity_id, err, targets=[target]
+        )
 
 
 class AspEndpointControl(AspEndpointEntity):

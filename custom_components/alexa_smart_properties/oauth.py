@@ -2,7 +2,8 @@
 
 Both ways in end up here: an application credential (Login with Amazon with PKCE) and a
 pasted refresh token are each an `LwaImplementation`, and Home Assistant's
-`OAuth2Session` decides when to refresh and stores every rotated token in the entry.
+`OAuth2Session` decides when to refresh and stores every rotated token in the entry (and
+`rotated_tokens` on disk at once, for a crash before the entry is written).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .api.auth import SingleFlight, async_request_token, refresh_form
 from .api.const import LWA_TOKEN_PATH, TOKEN_REFRESH_MARGIN
 from .api.exceptions import AspRateLimitError, AspServerError
 from .const import LWA_AUTHORIZE_PATH
+from .rotated_tokens import async_remember_rotation
 
 
 class LwaImplementation(LocalOAuth2ImplementationWithPkce):
@@ -36,10 +38,15 @@ class LwaImplementation(LocalOAuth2ImplementationWithPkce):
 
     @override
     async def _async_refresh_token(self, token: dict[Any, Any]) -> dict[Any, Any]:
-        form = refresh_form(self.client_id, self.client_secret, token["refresh_token"])
+        old = token["refresh_token"]
+        form = refresh_form(self.client_id, self.client_secret, old)
         new_token = await async_request_token(
             async_get_clientsession(self.hass), self.token_url, form
         )
+        new = new_token.get("refresh_token")
+        if isinstance(new, str) and new and new != old:
+            # On disk now: the entry itself is written a second later.
+            await async_remember_rotation(self.hass, old, new)
         return {**token, **new_token}
 
 
@@ -91,18 +98,42 @@ def _token_error(err: ClientResponseError) -> AspError:
 
 
 class EntryAuth(_HomeAssistantAuth):
-    """A loaded entry's tokens: Home Assistant's session refreshes and stores them."""
+    """A loaded entry's tokens: Home Assistant's session refreshes and stores them.
+
+    Once LWA refuses the entry's refresh token, every later ask fails at once, without a
+    request, until the entry holds another refresh token (the user signed in again):
+    pollers and actions must not knock on LWA's door every few seconds meanwhile.
+    """
 
     def __init__(self, session: OAuth2Session) -> None:
         """Wrap the entry's OAuth2 session."""
         self._session = session
         self._refresh: SingleFlight[None] = SingleFlight()
+        self._refused: str | None = None
+
+    @property
+    def refused(self) -> bool:
+        """Return True while LWA has refused the refresh token the entry holds."""
+        return self._refused is not None and self._refused == self._refresh_token()
+
+    def _refresh_token(self) -> str | None:
+        return self._session.token.get("refresh_token")
 
     async def _async_valid_token(self) -> dict[str, Any]:
         if not self._session.valid_token:
+            if self.refused:
+                raise AspAuthenticationError("LWA refused the refresh token; sign in again")
             # Out of the caller's task, so a cancelled read cannot cut a refresh short.
-            await self._refresh.run(self._session.async_ensure_token_valid)
+            await self._refresh.run(self._async_refresh)
         return self._session.token
+
+    async def _async_refresh(self) -> None:
+        refresh_token = self._refresh_token()
+        try:
+            await self._session.async_ensure_token_valid()
+        except AspAuthenticationError:
+            self._refused = refresh_token
+            raise
 
     async def async_invalidate_access_token(self, access_token: str) -> None:
         """Mark the refused token expired, so the session refreshes it on the next ask."""

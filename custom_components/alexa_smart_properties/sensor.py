@@ -123,12 +123,33 @@ class CommunityOfflineDevicesSensor(CommunityCountSensor[EndpointCoordinator]):
         """Create the sensor for one community."""
         super().__init__(coordinator, community_id, "offline_devices")
 
+    def _offline_homes(self) -> dict[str, int]:
+        """Return each of the community's homes with a device offline: how many, by name."""
+        offline = self.coordinator.offline_by_unit()
+        inventory = self.coordinator.inventory.data
+        homes = [home for home in inventory.homes_of(self.device_key) if offline[home.id]]
+        if not homes:
+            return {}
+        labels = inventory.home_labels()
+        return {labels[home.id]: offline[home.id] for home in homes}
+
     @property
     def native_value(self) -> int:
         """Return the count."""
-        offline = self.coordinator.offline_by_unit()
-        homes = self.coordinator.inventory.data.homes_of(self.device_key)
-        return sum(offline[home.id] for home in homes)
+        return sum(self._offline_homes().values())
+
+    @property
+    def extra_state_attributes(self) -> dict[str, dict[str, int]]:
+        """Name the homes (as their devices are named) whose devices are offline.
+
+        Each home's health without a connectivity sensor per device enabled: the property
+        console lists them on the community's page and under Attention.
+        """
+        return {"homes": dict(sorted(self._offline_homes().items()))}
+
+    def state_inputs(self) -> object:
+        """Return the homes with a device offline (the count and the attribute)."""
+        return self._offline_homes()
 
 
 # --- Home occupancy --------------------------------------------------------------------

@@ -1,16 +1,19 @@
 """Resolve an action's targets: the config entry, then homes, communities or endpoints.
 
-A target is chosen the Home Assistant way (a device of this integration, picked with the
-device selector) or by its raw ASP ID. The config entry is resolved and checked step by
-step (exists, is this integration's, is loaded), each failure a translated
-`ServiceValidationError`; so is every target that does not fit the action.
+A target is chosen the Home Assistant way (a device of this integration, an area or an
+entity, picked with the target selector; see `service_pick.py`) or by its raw ASP ID. The
+config entry comes from the devices picked, else from `config_entry_id` (or the only
+entry); it is checked step by step (exists, is this integration's, is loaded), each
+failure a translated `ServiceValidationError`; so is every target that does not fit the
+action. An area stands for the targets of the action's kind in it (an endpoint there for
+its home); an entity for its device (an endpoint's entity, in a home action, for its home).
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Final, cast
 
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.helpers import device_registry as dr
@@ -23,6 +26,7 @@ from .audit import AuditTarget, audit_target
 from .const import DOMAIN, MAX_UNITS_PER_ACTION
 from .data import AspConfigEntry
 from .devices import device_key
+from .service_pick import async_picked, field_ids
 from .services_common import (
     ATTR_COMMUNITY_ID,
     ATTR_CONFIG_ENTRY_ID,
@@ -35,12 +39,7 @@ from .services_common import (
     refused,
 )
 
-
-def _ids(call: ServiceCall, field: str) -> list[str]:
-    value = call.data.get(field)
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value)
+_ids = field_ids
 
 
 def _device_name(device: dr.DeviceEntry) -> str:
@@ -51,9 +50,10 @@ def async_resolve_action(
     hass: HomeAssistant, call: ServiceCall, device_fields: Sequence[str] = (ATTR_DEVICE_ID,)
 ) -> Action:
     """Resolve the config entry an action works on, from its devices or its entry field."""
+    picked = async_picked(hass, call)
     entries: dict[str, AspConfigEntry] = {}
     for field in device_fields:
-        for device_id in _ids(call, field):
+        for device_id in picked.all if field == ATTR_DEVICE_ID else _ids(call, field):
             _device, entry = service.async_get_device_and_config_entry(
                 hass, DOMAIN, device_id, include_child_devices=False
             )
@@ -63,13 +63,16 @@ def async_resolve_action(
         chosen = cast(AspConfigEntry, service.async_get_config_entry(hass, DOMAIN, entry_id))
         if set(entries) - {chosen.entry_id}:
             raise refused("device_of_other_entry", entry=chosen.title)
-        return Action(hass, call, chosen)
+        return Action(hass, call, chosen, picked)
     if len(entries) > 1:
         raise refused("devices_of_several_entries")
     if entries:
-        return Action(hass, call, next(iter(entries.values())))
+        return Action(hass, call, next(iter(entries.values())), picked)
     return Action(
-        hass, call, cast(AspConfigEntry, service.async_get_config_entry(hass, DOMAIN, None))
+        hass,
+        call,
+        cast(AspConfigEntry, service.async_get_config_entry(hass, DOMAIN, None)),
+        picked,
     )
 
 
@@ -112,26 +115,80 @@ class _Device:
     kind: str  # "community", "home", "endpoint"
 
 
-def _devices(action: Action, field: str) -> list[_Device]:
-    registry = dr.async_get(action.hass)
+def _classify(action: Action, device: dr.DeviceEntry | None) -> _Device | None:
+    """Return what a device of this entry stands for; None when Amazon no longer lists it."""
+    key = device_key(device)
+    if device is None or key is None:
+        return None
     runtime = action.runtime
-    found: list[_Device] = []
-    for device_id in _ids(action.call, field):
-        device = registry.async_get(device_id)
-        assert isinstance(device, dr.DeviceEntry)  # checked by async_resolve_action
-        key = device_key(device)
-        if key is None:
-            raise refused("device_not_current", device=_device_name(device))
-        if key in runtime.inventory.data.communities:
-            kind = "community"
-        elif key in runtime.inventory.data.homes:
-            kind = "home"
-        elif runtime.endpoints.data.get(key) is not None:
-            kind = "endpoint"
-        else:
-            raise refused("device_not_current", device=_device_name(device))
-        found.append(_Device(device, key, kind))
+    if key in runtime.inventory.data.communities:
+        kind = "community"
+    elif key in runtime.inventory.data.homes:
+        kind = "home"
+    elif runtime.endpoints.data.get(key) is not None:
+        kind = "endpoint"
+    else:
+        return None
+    return _Device(device, key, kind)
+
+
+def _picked_device(action: Action, device_id: str) -> _Device:
+    device = dr.async_get(action.hass).async_get(device_id)
+    assert isinstance(device, dr.DeviceEntry)  # checked by async_resolve_action
+    if (found := _classify(action, device)) is None:
+        raise refused("device_not_current", device=_device_name(device))
     return found
+
+
+def _home_of(action: Action, found: _Device) -> _Device | None:
+    """Return the home (or unit) device an endpoint's device sits below."""
+    parent_id = found.device.via_device_id
+    parent = dr.async_get(action.hass).async_get(parent_id) if parent_id else None
+    return _classify(action, parent) if isinstance(parent, dr.DeviceEntry) else None
+
+
+def _devices(action: Action, field: str, kinds: frozenset[str]) -> list[_Device]:
+    """Return the devices of a target field, in order; areas and entities resolved.
+
+    A device picked itself is returned whatever it is (the caller refuses a wrong kind);
+    an area gives the devices of the wanted kinds in it; in home or unit actions, an
+    endpoint found in an area or through an entity stands for its home.
+    """
+    picked = action.picked
+    if field != ATTR_DEVICE_ID:
+        return [_picked_device(action, device_id) for device_id in _ids(action.call, field)]
+    found = [_picked_device(action, device_id) for device_id in picked.devices]
+    registry = dr.async_get(action.hass)
+    wanted_homes = "endpoint" not in kinds
+    from_area: list[_Device] = []
+    for device_id in picked.by_area:
+        device = registry.async_get(device_id)
+        item = _classify(action, device) if isinstance(device, dr.DeviceEntry) else None
+        if item is not None and item.kind == "endpoint" and wanted_homes:
+            item = _home_of(action, item)
+        if item is not None and item.kind in kinds:
+            from_area.append(item)
+    if picked.areas and not from_area:
+        raise refused("nothing_in_area", area=", ".join(picked.areas), what=_KIND_NAMES[kinds])
+    found.extend(from_area)
+    for device_id in picked.by_entity:
+        item = _picked_device(action, device_id)
+        if item.kind == "endpoint" and wanted_homes:
+            item = _home_of(action, item) or item
+        found.append(item)
+    return found
+
+
+_HOME: Final = frozenset({"home"})
+_UNITS: Final = frozenset({"home", "community"})
+_COMMUNITY: Final = frozenset({"community"})
+_ENDPOINT: Final = frozenset({"endpoint"})
+_KIND_NAMES: Final = {
+    _HOME: "home",
+    _UNITS: "home or home community",
+    _COMMUNITY: "home community",
+    _ENDPOINT: "device",
+}
 
 
 def _target(action: Action, unit_id: str) -> AuditTarget:
@@ -162,7 +219,7 @@ def resolve_units(action: Action, raw_field: str, *, what: str = "home") -> list
     _check_count(action, len(set(raw)))
     known = inventory.homes.keys() | inventory.communities.keys() | inventory.unit_names.keys()
     targets: list[AuditTarget] = []
-    for found in _devices(action, ATTR_DEVICE_ID):
+    for found in _devices(action, ATTR_DEVICE_ID, _UNITS):
         if found.kind == "home":
             targets.append(_target(action, found.key))
         elif found.kind == "community":
@@ -186,7 +243,7 @@ def resolve_units(action: Action, raw_field: str, *, what: str = "home") -> list
 def resolve_home(action: Action, device_field: str = ATTR_DEVICE_ID) -> AuditTarget:
     """Return the one home an action works on (a home device or `home_id`)."""
     targets: list[AuditTarget] = []
-    for found in _devices(action, device_field):
+    for found in _devices(action, device_field, _HOME):
         if found.kind != "home":
             raise refused("device_not_home", device=_device_name(found.device))
         targets.append(_target(action, found.key))
@@ -202,7 +259,7 @@ def resolve_home(action: Action, device_field: str = ATTR_DEVICE_ID) -> AuditTar
 def resolve_community(action: Action) -> AuditTarget:
     """Return the one home community an action works on (its device or `community_id`)."""
     targets: list[AuditTarget] = []
-    for found in _devices(action, ATTR_DEVICE_ID):
+    for found in _devices(action, ATTR_DEVICE_ID, _COMMUNITY):
         if found.kind != "community":
             raise refused("device_not_community", device=_device_name(found.device))
         targets.append(_target(action, found.key))
@@ -244,7 +301,7 @@ def resolve_endpoint(action: Action) -> EndpointTarget:
     """Return the one endpoint an action works on (its device or `endpoint_id`)."""
     data = action.runtime.endpoints.data
     keys: list[str] = []
-    for found in _devices(action, ATTR_DEVICE_ID):
+    for found in _devices(action, ATTR_DEVICE_ID, _ENDPOINT):
         if found.kind != "endpoint":
             raise refused("device_not_endpoint", device=_device_name(found.device))
         keys.append(found.key)

@@ -37,11 +37,11 @@ from .services_common import (
     ATTR_CONFIG_ENTRY_ID,
     ATTR_DATA,
     ATTR_DATA_DEFINITION,
-    ATTR_DEVICE_ID,
     ATTR_NAME,
     ATTR_TEMPLATE,
     ATTR_TEMPLATE_ID,
     ATTR_UNIT_ID,
+    TARGET_FIELDS,
     Action,
     async_audit_bulk,
     async_each_unit,
@@ -68,7 +68,7 @@ _MAPPING_OR_YAML: Final = vol.Any(dict, cv.string)
 ENTRY_FIELD: Final = {vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
 UNITS_TARGET: Final = {
     **ENTRY_FIELD,
-    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
+    **TARGET_FIELDS,
     vol.Optional(ATTR_UNIT_ID): vol.All(cv.ensure_list, [cv.string]),
 }
 
@@ -319,7 +319,8 @@ async def async_create_automation(call: ServiceCall) -> ServiceResponse:
         "succeeded": len(succeeded),
         "failed": len(outcomes) - len(succeeded),
         "units": [
-            unit_json(o.target) | ({"automation_id": o.result} if o.ok else outcome_error(o))
+            unit_json(o.target)
+            | ({"automation_id": o.result} if o.ok else outcome_error(action, o))
             for o in outcomes
         ],
     }

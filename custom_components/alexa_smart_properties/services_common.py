@@ -8,20 +8,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Final
 
+import probatio as vol
 from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_AREA_ID, ATTR_ENTITY_ID, ATTR_FLOOR_ID, ATTR_LABEL_ID
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv
 from homeassistant.util.hass_dict import HassKey
 
 from .api import (
     AspAuthenticationError,
-    AspBadRequestError,
     AspClient,
     AspConnectionError,
     AspError,
-    AspForbiddenError,
-    AspNotFoundError,
-    AspRateLimitError,
     AspValidationError,
     HomeOccupancy,
 )
@@ -38,6 +37,8 @@ from .const import DOMAIN, LOGGER
 from .coordinator import gather_bounded, read_latest_occupancy
 from .data import AspConfigEntry, AspRuntimeData
 from .logbook import describe, names_of
+from .refusals import RefusedWithOthersError, refusal
+from .service_pick import Picked
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_DEVICE_ID: Final = "device_id"
@@ -61,13 +62,15 @@ ATTR_DATA: Final = "data"
 
 STAGES: Final = ("development", "certification", "live")
 
-_API_ERROR_KEYS: Final[tuple[tuple[type[AspError], str], ...]] = (
-    (AspForbiddenError, "action_forbidden"),
-    (AspNotFoundError, "action_not_found"),
-    (AspRateLimitError, "action_rate_limited"),
-    (AspBadRequestError, "action_bad_request"),
-    (AspAuthenticationError, "action_auth_failed"),
-)
+_IDS: Final = vol.All(cv.ensure_list, [cv.string])
+TARGET_FIELDS: Final = {
+    # What the target selector sends; `device_id` is also the field scripts used before.
+    vol.Optional(ATTR_DEVICE_ID): _IDS,
+    vol.Optional(ATTR_ENTITY_ID): cv.comp_entity_ids,
+    vol.Optional(ATTR_AREA_ID): _IDS,
+    vol.Optional(ATTR_FLOOR_ID): _IDS,
+    vol.Optional(ATTR_LABEL_ID): _IDS,
+}
 
 
 def refused(key: str, **placeholders: object) -> ServiceValidationError:
@@ -85,23 +88,23 @@ def invalid_input(err: AspValidationError) -> ServiceValidationError:
 
 
 def service_error(
-    hass: HomeAssistant, entry: AspConfigEntry, action: str, err: AspError
+    hass: HomeAssistant,
+    entry: AspConfigEntry,
+    action: str,
+    err: AspError,
+    *,
+    targets: Iterable[AuditTarget] = (),
+    skill_id: str | None = None,
 ) -> HomeAssistantError:
     """Return the translated error an action raises for an API failure.
 
-    The API's message goes into the error (it never holds a secret); an authentication
-    failure also starts the reauthentication flow.
+    A plain sentence per cause (`refusals.py`); input the client refused before sending
+    is invalid input.
     """
     if isinstance(err, AspValidationError):
         return invalid_input(err)
-    if isinstance(err, AspAuthenticationError):
-        entry.async_start_reauth(hass)
-    key = next((key for kind, key in _API_ERROR_KEYS if isinstance(err, kind)), "action_failed")
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={"action": action, "error": str(err)},
-    )
+    names = {target.id: target.name or target.id for target in targets}
+    return refusal(hass, entry, action, err, targets=names, skill_id=skill_id)
 
 
 # The changes under way, by what they change: ("home", home_id), ("skill", unit, skill)...
@@ -138,6 +141,8 @@ class Action:
     hass: HomeAssistant
     call: ServiceCall
     entry: AspConfigEntry
+    picked: Picked = field(default_factory=Picked)
+    """The devices the call's target stands for (`service_pick.async_picked`)."""
     runtime: AspRuntimeData = field(init=False)
 
     def __post_init__(self) -> None:
@@ -162,9 +167,17 @@ class Action:
             or getattr(self.entry, "runtime_data", None) is not self.runtime
         )
 
-    def error(self, err: AspError) -> HomeAssistantError:
-        """Return the translated error for an API failure of this action."""
-        return service_error(self.hass, self.entry, self.name, err)
+    def error(self, err: AspError, targets: Iterable[AuditTarget] = ()) -> HomeAssistantError:
+        """Return the translated error for an API failure of this action on its targets."""
+        skill_id = self.call.data.get(ATTR_SKILL_ID)
+        return service_error(
+            self.hass,
+            self.entry,
+            self.name,
+            err,
+            targets=targets,
+            skill_id=skill_id if isinstance(skill_id, str) else None,
+        )
 
     def require_entry(self, change: str) -> None:
         """After a change was accepted: refuse to go on if the entry went away meanwhile."""
@@ -235,8 +248,9 @@ class Action:
                 },
             ) from err
         except AspError as err:
-            await self.async_audit(targets, Outcome.FAILED, error=str(err), details=details)
-            raise self.error(err) from err
+            error = self.error(err, targets)
+            await self.async_audit(targets, Outcome.FAILED, error=str(error), details=details)
+            raise error from err
         recorded = {**(details or {}), **(result_details(result) if result_details else {})}
         await self.async_audit(targets, Outcome.SUCCESS, details=recorded)
         self.require_entry(describe_change(self.name, targets, recorded))
@@ -308,65 +322,64 @@ def outcome_of(outcomes: Iterable[UnitOutcome[Any]]) -> Outcome:
     return Outcome.PARTIAL if True in oks else Outcome.FAILED
 
 
-def first_error(outcomes: Iterable[UnitOutcome[Any]]) -> AspError | None:
-    """Return the first unit's error, if any unit failed."""
-    return next((o.error for o in outcomes if o.error is not None), None)
-
-
 async def async_audit_bulk(
     action: Action, outcomes: list[UnitOutcome[Any]], details: Mapping[str, Any]
 ) -> None:
     """Audit a bulk action; raise when no unit succeeded (one error, or a summary)."""
     outcome = outcome_of(outcomes)
-    error = first_error(outcomes)
+    # The first unit refused for its own sake says why (not one refused with its batch).
+    failing = [o for o in outcomes if not o.ok]
+    first = next((o for o in failing if not isinstance(o.error, RefusedWithOthersError)), None)
+    first = first or next(iter(failing), None)
+    error = first.error if first is not None else None
     failed = [o.target.id for o in outcomes if not o.ok]
+    said = action.error(error, [first.target]) if first is not None and error else None
     await action.async_audit(
         [o.target for o in outcomes],
         outcome,
-        error=str(error) if error else None,
+        error=str(said) if said else None,
         details={**details, "failed_units": failed} if failed else details,
     )
     if outcome is not Outcome.FAILED:
-        if error is not None:
+        if said is not None:
             LOGGER.warning(
                 "%s failed for %d of %d units, first: %s",
                 action.name,
                 len(failed),
                 len(outcomes),
-                error,
+                said,
             )
         action.require_entry(
             describe_change(action.name, [o.target for o in outcomes if o.ok], details)
         )
         return
     assert error is not None
+    assert said is not None
     if len(outcomes) == 1:
-        raise action.error(error) from error
+        raise said from error
     raise HomeAssistantError(
         translation_domain=DOMAIN,
         translation_key="bulk_failed",
-        translation_placeholders={
-            "action": action.name,
-            "count": str(len(outcomes)),
-            "error": str(error),
-        },
+        translation_placeholders={"count": str(len(outcomes)), "reason": str(said)},
     ) from error
 
 
-def error_fields(error: AspError) -> dict[str, Any]:
-    """Return an API error as a failed target's fields in a response."""
+def error_fields(action: Action, error: AspError, target: AuditTarget) -> dict[str, Any]:
+    """Return an API error as a failed target's fields in a response.
+
+    The plain sentence and the status; the request ID stays in the log and diagnostics.
+    """
     return {
         "status": "failed",
         "error_status": error.status,
-        "error": error.message,
-        "request_id": error.request_id,
+        "error": str(action.error(error, [target])),
     }
 
 
-def outcome_error(outcome: UnitOutcome[Any]) -> dict[str, Any]:
+def outcome_error(action: Action, outcome: UnitOutcome[Any]) -> dict[str, Any]:
     """Return a failed unit's error as it appears in a response."""
     assert outcome.error is not None
-    return error_fields(outcome.error)
+    return error_fields(action, outcome.error, outcome.target)
 
 
 def unit_json(target: AuditTarget) -> dict[str, Any]:
@@ -387,14 +400,14 @@ def listing_response[T](
     if all(not o.ok for o in outcomes):
         error = outcomes[0].error
         assert error is not None
-        raise action.error(error) from error
+        raise action.error(error, [outcomes[0].target]) from error
     units: list[Any] = []
     for outcome in outcomes:
         unit = unit_json(outcome.target)
         if outcome.result is not None:
             unit[key] = [item_json(item) for item in outcome.result]
         else:
-            unit |= outcome_error(outcome)
+            unit |= outcome_error(action, outcome)
         units.append(unit)
     return {"units": units}
 

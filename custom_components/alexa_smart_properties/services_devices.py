@@ -37,6 +37,7 @@ from .services_common import (
     ATTR_HOME_DEVICE_ID,
     ATTR_HOME_ID,
     ATTR_NAME,
+    TARGET_FIELDS,
     Action,
     async_home_occupancy,
     async_refresh_after,
@@ -53,7 +54,7 @@ SERVICE_DELETE_TIMERS: Final = "delete_timers"
 
 ENDPOINT_TARGET: Final = {
     vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
+    **TARGET_FIELDS,
     vol.Optional(ATTR_ENDPOINT_ID): vol.All(cv.ensure_list, [cv.string]),
 }
 ENDPOINT_SCHEMA: Final = vol.Schema(ENDPOINT_TARGET)

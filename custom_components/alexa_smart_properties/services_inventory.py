@@ -26,9 +26,9 @@ from .service_targets import (
 from .services_common import (
     ATTR_COMMUNITY_ID,
     ATTR_CONFIG_ENTRY_ID,
-    ATTR_DEVICE_ID,
     ATTR_HOME_ID,
     ATTR_NAME,
+    TARGET_FIELDS,
     Action,
     async_home_occupancy,
     invalid_input,
@@ -43,7 +43,7 @@ SERVICE_RENAME_HOME: Final = "rename_home"
 SERVICE_DELETE_HOME: Final = "delete_home"
 
 _ENTRY: Final = {vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string}
-_DEVICES: Final = {vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string])}
+_DEVICES: Final = TARGET_FIELDS
 _COMMUNITY: Final = {
     **_ENTRY,
     **_DEVICES,

@@ -35,13 +35,13 @@ from .service_targets import async_resolve_action, require_residential, resolve_
 from .services_common import (
     ATTR_AUTH_CODE,
     ATTR_CONFIG_ENTRY_ID,
-    ATTR_DEVICE_ID,
     ATTR_HOME_ID,
     ATTR_LINKED_APPLICATIONS,
     ATTR_REDIRECT_URI,
     ATTR_SKILL_ID,
     ATTR_STAGE,
     STAGES,
+    TARGET_FIELDS,
     Action,
     async_home_occupancy,
     async_refresh_after,
@@ -74,7 +74,7 @@ TRANSITIONS: Final[dict[str, tuple[frozenset[str], str, OccupancyState]]] = {
 
 HOME_TARGET: Final = {
     vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
+    **TARGET_FIELDS,
     vol.Optional(ATTR_HOME_ID): vol.All(cv.ensure_list, [cv.string]),
 }
 

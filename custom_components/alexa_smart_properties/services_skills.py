@@ -23,21 +23,23 @@ from .api import (
     BatchEnablementItem,
     BatchItemError,
     SkillEnablement,
+    error_class_for,
 )
 from .api import validation as checks
 from .audit import AuditTarget
 from .const import DOMAIN
+from .refusals import RefusedWithOthersError
 from .service_targets import async_resolve_action, resolve_units
 from .services_common import (
     ATTR_AUTH_CODE,
     ATTR_CONFIG_ENTRY_ID,
-    ATTR_DEVICE_ID,
     ATTR_PARTITION_NAME,
     ATTR_REDIRECT_URI,
     ATTR_SKILL_ID,
     ATTR_STAGE,
     ATTR_UNIT_ID,
     STAGES,
+    TARGET_FIELDS,
     Action,
     UnitOutcome,
     async_audit_bulk,
@@ -61,7 +63,7 @@ BATCH_LIMIT: Final = 100
 
 UNITS_TARGET: Final = {
     vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-    vol.Optional(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string]),
+    **TARGET_FIELDS,
     vol.Optional(ATTR_UNIT_ID): vol.All(cv.ensure_list, [cv.string]),
 }
 
@@ -115,33 +117,55 @@ def _chunks[T](items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
+def _item_error(error: BatchItemError, request_error: AspError | None) -> AspError:
+    """Return one item's failure as the error its status stands for."""
+    kind = error_class_for(error.status) if error.status else AspError
+    return kind(
+        error.error_description or "",
+        status=error.status,
+        request_id=request_error.request_id if request_error else None,
+        code=error.error_code,
+        detail=error.error_description,
+    )
+
+
 def _batch_item_outcomes(
+    action: Action,
     chunk: Sequence[BatchEnablementItem],
     targets: dict[int, AuditTarget],
     errors: Sequence[BatchItemError],
     request_error: AspError | None,
-) -> list[dict[str, Any]]:
-    """Return each unit's outcome of one batch request."""
+) -> tuple[list[dict[str, Any]], list[UnitOutcome[None]]]:
+    """Return each unit's outcome of one batch request: for the response, for the audit."""
     by_item = {error.item_id: error for error in errors if error.item_id is not None}
     results: list[dict[str, Any]] = []
+    outcomes: list[UnitOutcome[None]] = []
     for item in chunk:
-        result = unit_json(targets[item.item_id])
+        target = targets[item.item_id]
+        result = unit_json(target)
+        failure: AspError | None = None
         if (error := by_item.get(item.item_id)) is not None:
-            result |= {
-                "status": "failed",
-                "error_status": error.status,
-                "error_code": error.error_code,
-                "error": error.error_description,
-            }
+            failure = _item_error(error, request_error)
+            code = error.error_code
         elif request_error is not None:
-            # Refused as a whole (because of another item, or for every item).
-            result |= error_fields(request_error) | {
-                "error_code": request_error.code or request_error.error_type
-            }
+            # Refused as a whole: because of other items (it says which), or for all.
+            failure = (
+                RefusedWithOthersError(
+                    request_error.message,
+                    status=request_error.status,
+                    request_id=request_error.request_id,
+                )
+                if by_item
+                else request_error
+            )
+            code = request_error.code or request_error.error_type
+        if failure is not None:
+            result |= error_fields(action, failure, target) | {"error_code": code}
         else:
             result["status"] = "accepted"
         results.append(result)
-    return results
+        outcomes.append(UnitOutcome(target, error=failure))
+    return results, outcomes
 
 
 async def _async_enable_batch(
@@ -180,20 +204,11 @@ async def _async_enable_batch(
             errors, request_error = err.item_errors, err
         else:
             errors = result.errors
-        chunk_results = _batch_item_outcomes(chunk, by_item, errors, request_error)
+        chunk_results, chunk_outcomes = _batch_item_outcomes(
+            action, chunk, by_item, errors, request_error
+        )
         results.extend(chunk_results)
-        for item, unit_result in zip(chunk, chunk_results, strict=True):
-            failed = unit_result["status"] == "failed"
-            error = (
-                AspError(
-                    str(unit_result["error"]),
-                    status=unit_result["error_status"],
-                    request_id=unit_result.get("request_id"),
-                )
-                if failed
-                else None
-            )
-            outcomes.append(UnitOutcome(by_item[item.item_id], error=error))
+        outcomes.extend(chunk_outcomes)
     return results, outcomes, len(chunks)
 
 
@@ -273,7 +288,7 @@ async def async_disable_skill(call: ServiceCall) -> ServiceResponse:
         "succeeded": len(succeeded),
         "failed": len(outcomes) - len(succeeded),
         "units": [
-            unit_json(o.target) | ({"status": "disabled"} if o.ok else outcome_error(o))
+            unit_json(o.target) | ({"status": "disabled"} if o.ok else outcome_error(action, o))
             for o in outcomes
         ],
     }

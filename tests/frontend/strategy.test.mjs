@@ -53,25 +53,26 @@ const cardsOf = (section) => section.cards;
 // A community view: a legend, then a section per home.
 const headings = (view) => view.sections.slice(1).map((section) => section.cards[0].heading);
 
-test("one view per community, in name order, after the estate and attention views", () => {
+test("one view per community, in name order, after the estate, attention and vacant views", () => {
   const dashboard = generateDashboard({}, fakeHass());
   assert.deepEqual(
     dashboard.views.map((view) => [view.title, view.path]),
     [
       ["Estate", "estate"],
       ["Attention", "attention"],
+      ["Vacant", "vacant"],
       ["Cedar Heights", "cedar-heights"],
       ["Maple Court", "maple-court"],
       ["Homes without a community", "homes-without-a-community"],
     ],
   );
   // Natural order (9 before 10), the user's name for a home first.
-  assert.deepEqual(headings(dashboard.views[3]), ["Unit 9 (corner)", "Unit 10"]);
-  assert.deepEqual(headings(dashboard.views[4]), ["Gatehouse"]);
+  assert.deepEqual(headings(dashboard.views[4]), ["Unit 9 (corner)", "Unit 10"]);
+  assert.deepEqual(headings(dashboard.views[5]), ["Gatehouse"]);
 });
 
 test("a home's section: device page, occupancy since, counts, offline devices, actions", () => {
-  const maple = generateDashboard({}, fakeHass()).views[3];
+  const maple = generateDashboard({}, fakeHass()).views[4];
   const [heading, occupancy, pending, moveIn, moveOut, unlink] = cardsOf(maple.sections[2]);
   const page = { action: "navigate", navigation_path: "/config/devices/device/h10" };
 
@@ -80,17 +81,22 @@ test("a home's section: device page, occupancy since, counts, offline devices, a
   assert.deepEqual(
     heading.badges.map((badge) => badge.entity),
     [
+      "binary_sensor.unit_10_occupancy_change_pending",
       "sensor.unit_10_enabled_skills",
       "sensor.unit_10_automations",
       "binary_sensor.kitchen_echo_connectivity",
       "binary_sensor.patio_plug_connectivity",
     ],
   );
-  // A device's badge shows only while it is offline.
-  assert.deepEqual(heading.badges[3].visibility, [
+  // The pending badge shows only while a change is under way, a device's only while offline.
+  assert.deepEqual(heading.badges[0].visibility, [
+    { condition: "state", entity: "binary_sensor.unit_10_occupancy_change_pending", state: "on" },
+  ]);
+  assert.equal(heading.badges[0].icon, "mdi:progress-clock");
+  assert.deepEqual(heading.badges[4].visibility, [
     { condition: "state", entity: "binary_sensor.patio_plug_connectivity", state: "off" },
   ]);
-  assert.equal(heading.badges[3].name, "Patio plug");
+  assert.equal(heading.badges[4].name, "Patio plug");
 
   assert.equal(occupancy.type, "tile");
   assert.equal(occupancy.entity, "sensor.unit_10_occupancy");
@@ -164,7 +170,12 @@ test("the attention view lists the homes with a change pending or a device offli
   );
   // "Nothing needs a look" shows only while every one of those conditions is false.
   const allClear = attention.sections[0].cards[1];
-  assert.equal(allClear.visibility.length, 4 * 1 + 2);
+  assert.equal(allClear.visibility.length, 4 * 1 + 2 + 2);
+  // And every community's offline count is nought (it counts devices without a sensor too).
+  assert.deepEqual(allClear.visibility.slice(-2), [
+    { condition: "numeric_state", entity: "sensor.cedar_heights_offline_devices", below: 1 },
+    { condition: "numeric_state", entity: "sensor.maple_court_offline_devices", below: 1 },
+  ]);
   assert.deepEqual(allClear.visibility.slice(0, 4), [
     { condition: "state", entity: "binary_sensor.unit_1_occupancy_change_pending", state_not: "on" },
     { condition: "state", entity: "binary_sensor.unit_9_occupancy_change_pending", state_not: "on" },
@@ -178,6 +189,7 @@ test("the estate view sums up each community and links to its view", () => {
   const cedar = estate.sections[1];
   assert.equal(cedar.cards[0].heading, "Cedar Heights");
   assert.deepEqual(cedar.cards[0].tap_action, { action: "navigate", navigation_path: "/property-console/cedar-heights" });
+  assert.match(estate.sections[0].cards[1].content, /\(\/config\/devices\/dashboard\?domain=alexa_smart_properties\)/);
   assert.deepEqual(
     cedar.cards.filter((card) => card.type === "tile").map((card) => card.entity),
     [
@@ -202,7 +214,7 @@ test("a big community is split into views of homes_per_view homes", () => {
   hass.entities["sensor.tower_homes"] = {
     entity_id: "sensor.tower_homes", device_id: "c", platform: DOMAIN, translation_key: "homes",
   };
-  const views = generateDashboard({ homes_per_view: 10 }, hass).views.slice(2);
+  const views = generateDashboard({ homes_per_view: 10 }, hass).views.slice(3);
   assert.deepEqual(
     views.map((view) => [view.title, view.path, headings(view).length]),
     [
@@ -210,6 +222,12 @@ test("a big community is split into views of homes_per_view homes", () => {
       ["Tower · Flat 11–Flat 20", "tower-2", 10],
       ["Tower · Flat 21–Flat 25", "tower-3", 5],
     ],
+  );
+  // Homes named after their community (where names repeat) lose it in the page's title.
+  for (let n = 1; n <= 25; n++) hass.devices[`h${n}`].name = `Tower Flat ${n}`;
+  assert.equal(
+    generateDashboard({ homes_per_view: 10 }, hass).views[3].title,
+    "Tower · Flat 1–Flat 10",
   );
 });
 
@@ -235,6 +253,87 @@ test("500 homes generate quickly", () => {
   const started = performance.now();
   const dashboard = generateDashboard({}, hass);
   const elapsed = performance.now() - started;
-  assert.equal(dashboard.views.length, 2 + 5 * 2);
+  assert.equal(dashboard.views.length, 3 + 5 * 2);
   assert.ok(elapsed < 500, `took ${elapsed} ms`);
+});
+
+test("a community's page starts with its changes in progress, live", () => {
+  const maple = generateDashboard({}, fakeHass()).views[4];
+  const top = maple.sections[0].cards[0].content;
+  assert.match(top, /^\*\*2\*\* homes · changes in progress: \*\*\{\{ /);
+  assert.ok(
+    top.includes(
+      '["binary_sensor.unit_9_occupancy_change_pending",' +
+        '"binary_sensor.unit_10_occupancy_change_pending"] | select(\'is_state\', \'on\')',
+    ),
+    top,
+  );
+  assert.match(top, /\[Search every home and device\]\(\/config\/devices\/dashboard\?domain=alexa_smart_properties\)/);
+});
+
+test("the vacant view filters each community's homes by their live occupancy", () => {
+  const vacant = generateDashboard({}, fakeHass()).views[2];
+  const maple = vacant.sections.find((section) => section.cards[0].heading === "Maple Court");
+  const [heading, filter] = maple.cards;
+  assert.deepEqual(heading.tap_action, { action: "navigate", navigation_path: "/property-console/maple-court" });
+  assert.deepEqual(heading.badges.map((badge) => badge.entity), ["sensor.maple_court_vacant_homes"]);
+  assert.equal(filter.type, "entity-filter");
+  assert.deepEqual(filter.conditions, [{ condition: "state", state: "vacant" }]);
+  // Every home is listed for the filter to choose from (not only those vacant now).
+  assert.deepEqual(filter.entities, [
+    {
+      entity: "sensor.unit_9_occupancy",
+      name: "Unit 9 (corner)",
+      tap_action: { action: "navigate", navigation_path: "/config/devices/device/h9" },
+    },
+    {
+      entity: "sensor.unit_10_occupancy",
+      name: "Unit 10",
+      tap_action: { action: "navigate", navigation_path: "/config/devices/device/h10" },
+    },
+  ]);
+  assert.deepEqual(
+    vacant.sections.slice(1).map((section) => section.cards[0].heading),
+    ["Cedar Heights", "Maple Court", "Homes without a community"],
+  );
+});
+
+test("communities: a dashboard for some communities only, by name or device ID", () => {
+  const titles = (config) => generateDashboard(config, fakeHass()).views.slice(3).map((v) => v.title);
+  assert.deepEqual(titles({ communities: ["Maple Court"] }), ["Maple Court"]);
+  assert.deepEqual(titles({ communities: ["cedar", "Maple Court"] }), ["Cedar Heights", "Maple Court"]);
+  const estate = generateDashboard({ communities: ["Maple Court"] }, fakeHass()).views[0];
+  assert.match(estate.sections[0].cards[1].content, /^\*\*2\*\* homes in \*\*1\*\* community\./);
+  const none = generateDashboard({ communities: ["Oak Row"] }, fakeHass());
+  assert.equal(none.views.length, 1);
+  assert.equal(none.views[0].sections[0].cards[0].content, "No community named Oak Row has homes.");
+});
+
+test("homes with a device offline: named live from each community's count, linked to their page", () => {
+  const dashboard = generateDashboard({}, fakeHass());
+  const legend = dashboard.views[4].sections[0].cards[0].content; // Maple Court
+  const template =
+    '{% set ids = {"Unit 9":"h9","Unit 10":"h10"} %}' +
+    "{% for name, count in (state_attr(\"sensor.maple_court_offline_devices\", 'homes') or {}).items() %}" +
+    "{{ ', ' if not loop.first }}{% if name in ids %}" +
+    "[{{ name }}](/config/devices/device/{{ ids[name] }}){% else %}{{ name }}{% endif %}" +
+    " ({{ count }}){% else %}none{% endfor %}";
+  // The integration's own name for the home (Unit 9), which the count's attribute uses.
+  assert.ok(legend.includes(`Homes with a device offline: ${template}`), legend);
+
+  const offline = dashboard.views[1].sections[0].cards[2];
+  assert.match(offline.content, /Devices offline/);
+  assert.ok(offline.content.includes(`**Maple Court**: ${template}`), offline.content);
+  assert.ok(
+    offline.content.includes('{% if states("sensor.cedar_heights_offline_devices") | int(0) > 0 %}'),
+  );
+  assert.deepEqual(offline.visibility, [
+    {
+      condition: "or",
+      conditions: [
+        { condition: "numeric_state", entity: "sensor.cedar_heights_offline_devices", above: 0 },
+        { condition: "numeric_state", entity: "sensor.maple_court_offline_devices", above: 0 },
+      ],
+    },
+  ]);
 });

@@ -77,7 +77,7 @@ INPUT_REFUSALS = {
 }
 # Amazon's answers that refuse a request for the state of things, not for its input: a
 # device that is offline can't move; a well-formed ID may name nothing (any more).
-STATE_REFUSALS = ("The endpoint is unreachable.", "doesn't name", "don't name", "isn't known")
+STATE_REFUSALS = ("The endpoint is unreachable", "doesn't name", "don't name", "isn't known")
 # Amazon's ID alphabet is undocumented: the client sends any printable ASCII that stays one
 # path segment, the simulator accepts letters, digits, '.', '_' and '-' only.
 ID_ALPHABET_DISAGREEMENT = "ID is malformed"

@@ -185,21 +185,36 @@ async def _configure(
     return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
 
 
-async def _token_flow_to_organization(
-    hass: HomeAssistant, simulator: RunningSimulator, refresh_token: str
+async def _token_flow_to_credentials(
+    hass: HomeAssistant, simulator: RunningSimulator
 ) -> ConfigFlowResult:
-    """Paste credentials, choose the custom endpoint; return the organization form."""
+    """Choose a pasted token and the custom endpoint; return the credentials form."""
     result = await _start(hass, "refresh_token")
-    assert result["step_id"] == "refresh_token"
-    result = await _configure(hass, result, _credentials_input(simulator, refresh_token))
     assert result["step_id"] == "region"
     result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
     assert result["step_id"] == "custom_endpoint"
     result = await _configure(hass, result, _endpoint_input(simulator))
     assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "refresh_token"
+    assert not result["errors"]
+    return result
+
+
+async def _token_flow_to_organization(
+    hass: HomeAssistant, simulator: RunningSimulator, refresh_token: str
+) -> ConfigFlowResult:
+    """Choose the custom endpoint, paste credentials; return the organization form."""
+    result = await _token_flow_to_credentials(hass, simulator)
+    result = await _configure(hass, result, _credentials_input(simulator, refresh_token))
+    assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "organization"
     assert not result["errors"]
     return result
+
+
+def _typed(result: ConfigFlowResult) -> dict[str, Any]:
+    """Return what the credentials form shows filled in."""
+    return {key: _suggested(result, key) for key in ("client_id", "client_secret", "refresh_token")}
 
 
 def _schema(result: ConfigFlowResult) -> dict[Any, Any]:
@@ -280,10 +295,21 @@ async def _sign_in(
 async def test_refresh_token_creates_entry(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
-    """Credentials, custom endpoint, organization: one entry, the rotated token stored."""
+    """Custom endpoint, credentials, organization: one entry titled with the organization."""
     credentials = simulator.credentials
+    simulator.sim.state.organization_name = "Maple Court Residences"
     pasted = credentials.refresh_token
     result = await _start(hass, "refresh_token")
+    assert result["step_id"] == "region"
+    assert _default(result, CONF_REGION) == "na"
+    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
+    result = await _configure(
+        hass,
+        result,
+        {CONF_API_URL: f" {simulator.base_url}/ ", CONF_LWA_URL: simulator.base_url + "/"},
+    )
+    assert result["step_id"] == "refresh_token"
+    before = _token_route_count(simulator)
     result = await _configure(
         hass,
         result,
@@ -293,23 +319,17 @@ async def test_refresh_token_creates_entry(
             "refresh_token": f"{pasted}\n",
         },
     )
-    assert result["step_id"] == "region"
-    assert _default(result, CONF_REGION) == "na"
-    result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
-    result = await _configure(
-        hass,
-        result,
-        {CONF_API_URL: f" {simulator.base_url}/ ", CONF_LWA_URL: simulator.base_url + "/"},
-    )
+    # Checked on the form where they were typed: one refresh, which rotated the token.
+    assert _token_route_count(simulator) == before + 1
+    assert not _is_active(simulator, pasted)
     assert result["step_id"] == "organization"
     result = await _configure(
         hass, result, {CONF_ORGANIZATION_ID: f" {credentials.organization_id} "}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert _token_route_count(simulator) == before + 1  # the organization check reused it
     assert result["result"].unique_id == credentials.organization_id
-    assert result["title"] == (
-        f"Alexa Smart Properties ({credentials.organization_id.rsplit('.', 1)[-1][:8]})"
-    )
+    assert result["title"] == "Maple Court Residences"
     token = result["data"]["token"]
     stored = token["refresh_token"]
     # The token the check refreshed, as an OAuth2 entry keeps it.
@@ -325,10 +345,9 @@ async def test_refresh_token_creates_entry(
         CONF_LWA_URL: simulator.base_url,
         CONF_ORGANIZATION_ID: credentials.organization_id,
     }
-    # The check refreshed once; LWA rotated the pasted token and the new one was kept.
+    # LWA rotated the pasted token and the new one was kept.
     assert stored != pasted
     assert stored in simulator.sim.lwa.store.refresh_tokens
-    assert not _is_active(simulator, pasted)
     await hass.async_block_till_done()
     entry = result["result"]
     assert entry.state is ConfigEntryState.LOADED
@@ -336,10 +355,27 @@ async def test_refresh_token_creates_entry(
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
+async def test_title_falls_back_to_the_organization_id(
+    hass: HomeAssistant, simulator: RunningSimulator
+) -> None:
+    """When the Units API does not give the organization's name, its ID is the title."""
+    result = await _token_flow_to_organization(hass, simulator, simulator.sim.new_refresh_token())
+    await _admin(
+        simulator, "POST", "/faults/script", [{"status": 403, "path_pattern": "^/v2/units/"}]
+    )
+    organization_id = simulator.credentials.organization_id
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert simulator.sim.faults.injected
+    assert result["title"] == organization_id
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_unload(result["result"].entry_id)
+
+
 async def test_duplicate_organization_aborts(
     hass: HomeAssistant, simulator: RunningSimulator, config_entry: MockConfigEntry
 ) -> None:
-    """A second entry for the same organization aborts before any call to Amazon."""
+    """A second entry for the same organization aborts before the organization is read."""
     result = await _token_flow_to_organization(hass, simulator, simulator.sim.new_refresh_token())
     before = _token_route_count(simulator)
     result = await _configure(
@@ -350,49 +386,77 @@ async def test_duplicate_organization_aborts(
     assert _token_route_count(simulator) == before
 
 
+async def test_wrong_secret_for_a_configured_organization(
+    hass: HomeAssistant, simulator: RunningSimulator, config_entry: MockConfigEntry
+) -> None:
+    """A wrong secret is reported as such on its form, not as "already set up"."""
+    token = simulator.sim.new_refresh_token()
+    result = await _token_flow_to_credentials(hass, simulator)
+    before = _token_route_count(simulator)
+    typed = {**_credentials_input(simulator, token), "client_secret": "not-the-secret"}
+    result = await _configure(hass, result, typed)
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "refresh_token"
+    assert result["errors"] == {"client_secret": "invalid_client_secret"}
+    # Everything typed is still there, the secrets too.
+    assert _typed(result) == typed
+    assert _token_route_count(simulator) == before + 1
+    assert _is_active(simulator, token)  # LWA refused the client before the grant
+
+    result = await _configure(hass, result, _credentials_input(simulator, token))
+    assert result["step_id"] == "organization"
+    result = await _configure(
+        hass, result, {CONF_ORGANIZATION_ID: simulator.credentials.organization_id}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
 async def test_invalid_client_id_and_empty_secret(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
     """Malformed pasted credentials stay on their form, with what was typed kept."""
     token = simulator.sim.new_refresh_token()
-    result = await _start(hass, "refresh_token")
-    result = await _configure(
-        hass,
-        result,
-        {"client_id": "my-client", "client_secret": "secret", "refresh_token": token},
-    )
+    result = await _token_flow_to_credentials(hass, simulator)
+    before = _token_route_count(simulator)
+    typed = {"client_id": "my-client", "client_secret": "secret", "refresh_token": token}
+    result = await _configure(hass, result, typed)
     assert result["step_id"] == "refresh_token"
     assert result["errors"] == {"client_id": "invalid_client_id"}
-    result = await _configure(
-        hass, result, {**_credentials_input(simulator, token), "client_secret": "  "}
-    )
+    assert _typed(result) == typed
+    typed = {**_credentials_input(simulator, token), "client_secret": "  "}
+    result = await _configure(hass, result, typed)
     assert result["step_id"] == "refresh_token"
     assert result["errors"] == {"base": "invalid_auth"}
-    assert _suggested(result, "client_id") == simulator.credentials.client_id
+    assert _typed(result) == {**typed, "client_secret": ""}
+    assert _token_route_count(simulator) == before  # nothing was sent
     result = await _configure(hass, result, _credentials_input(simulator, token))
-    assert result["step_id"] == "region"
+    assert result["step_id"] == "organization"
 
 
 @pytest.mark.parametrize("bad_token", ["revoked", "sim.rt.unknown"])
-async def test_invalid_auth_returns_to_the_credentials(
+async def test_unknown_or_revoked_refresh_token(
     hass: HomeAssistant, simulator: RunningSimulator, bad_token: str
 ) -> None:
-    """A refused refresh token sends the user back to the credentials, then straight on."""
+    """A refused refresh token is reported on the credentials form; a good one goes on."""
     token = simulator.sim.new_refresh_token()
     if bad_token == "revoked":
         assert (await _admin(simulator, "POST", "/tokens/revoke", {"refreshToken": token})) == {
             "revokedGrants": 1
         }
         bad_token = token
-    result = await _token_flow_to_organization(hass, simulator, bad_token)
-    organization_id = simulator.credentials.organization_id
-    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
+    result = await _token_flow_to_credentials(hass, simulator)
+    typed = _credentials_input(simulator, bad_token)
+    result = await _configure(hass, result, typed)
     assert result["step_id"] == "refresh_token"
-    assert result["errors"] == {"base": "invalid_auth"}
-    assert _suggested(result, "client_id") == simulator.credentials.client_id
+    assert result["errors"] == {"refresh_token": "invalid_refresh_token"}
+    assert _typed(result) == typed
 
     good = simulator.sim.new_refresh_token()
     result = await _configure(hass, result, _credentials_input(simulator, good))
+    assert result["step_id"] == "organization"
+    organization_id = simulator.credentials.organization_id
+    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"][CONF_ORGANIZATION_ID] == organization_id
     assert result["data"]["token"]["refresh_token"] not in (good, bad_token)
@@ -400,14 +464,11 @@ async def test_invalid_auth_returns_to_the_credentials(
     assert await hass.config_entries.async_unload(result["result"].entry_id)
 
 
-async def test_invalid_and_unreachable_custom_endpoint(
+async def test_invalid_custom_endpoint_and_unreachable_lwa(
     hass: HomeAssistant, simulator: RunningSimulator
 ) -> None:
-    """Bad URLs stay on the endpoint form; an unreachable one comes back to it after the check."""
+    """Bad URLs stay on the endpoint form; an unreachable LWA shows on the credentials."""
     result = await _start(hass, "refresh_token")
-    result = await _configure(
-        hass, result, _credentials_input(simulator, simulator.sim.new_refresh_token())
-    )
     result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
     for api_url, lwa_url, errors in (
         (
@@ -424,18 +485,13 @@ async def test_invalid_and_unreachable_custom_endpoint(
         assert _suggested(result, CONF_API_URL) == api_url
 
     result = await _configure(hass, result, {CONF_API_URL: UNREACHABLE, CONF_LWA_URL: UNREACHABLE})
-    assert result["step_id"] == "organization"
-    organization_id = simulator.credentials.organization_id
-    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
-    assert result["step_id"] == "custom_endpoint"
-    assert result["errors"] == {"base": "cannot_connect"}
-    assert _suggested(result, CONF_API_URL) == UNREACHABLE
-
-    result = await _configure(hass, result, _endpoint_input(simulator))
-    assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"][CONF_API_URL] == simulator.base_url
-    await hass.async_block_till_done()
-    assert await hass.config_entries.async_unload(result["result"].entry_id)
+    assert result["step_id"] == "refresh_token"
+    typed = _credentials_input(simulator, simulator.sim.new_refresh_token())
+    result = await _configure(hass, result, typed)
+    assert result["step_id"] == "refresh_token"
+    assert result["errors"] == {"base": "lwa_unreachable"}
+    assert result["description_placeholders"] == {"lwa_url": UNREACHABLE}
+    assert _typed(result) == typed
 
 
 async def test_api_unreachable_after_token_refresh_keeps_the_rotated_token(
@@ -444,15 +500,18 @@ async def test_api_unreachable_after_token_refresh_keeps_the_rotated_token(
     """LWA answers but the API does not: the retry uses the refresh token LWA handed out."""
     pasted = simulator.sim.new_refresh_token()
     result = await _start(hass, "refresh_token")
-    result = await _configure(hass, result, _credentials_input(simulator, pasted))
     result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
     result = await _configure(
         hass, result, {CONF_API_URL: UNREACHABLE, CONF_LWA_URL: simulator.base_url}
     )
+    result = await _configure(hass, result, _credentials_input(simulator, pasted))
+    assert result["step_id"] == "organization"
     result = await _configure(
         hass, result, {CONF_ORGANIZATION_ID: simulator.credentials.organization_id}
     )
+    assert result["step_id"] == "custom_endpoint"
     assert result["errors"] == {"base": "cannot_connect"}
+    assert _suggested(result, CONF_API_URL) == UNREACHABLE
     assert not _is_active(simulator, pasted)
     result = await _configure(hass, result, _endpoint_input(simulator))
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -556,14 +615,19 @@ def _lwa_token(refresh_token: str) -> dict[str, Any]:
 
 
 def _amazon(
-    mock: AiohttpClientMocker, refresh_token: str | None, units: tuple[int, Any] | None
+    mock: AiohttpClientMocker,
+    refresh_token: str | None,
+    units: tuple[int, Any] | None,
+    unit: tuple[str, Any] | None = None,
 ) -> None:
-    """Stand in for LWA and the EU units listing; anything else on Amazon is unreachable."""
+    """Stand in for LWA, the EU units listing and one EU unit; the rest is unreachable."""
     mock.clear_requests()
     if refresh_token is not None:
         mock.post(AMAZON_TOKEN_URL, json=_lwa_token(refresh_token))
     if units is not None:
         mock.get(EU_UNITS, status=units[0], json=units[1])
+    if unit is not None:
+        mock.get(f"{EU_UNITS}/{unit[0]}", json=unit[1])
     for method in ("get", "post", "put", "delete"):
         mock.request(method, AMAZON, exc=aiohttp.ClientConnectionError("unreachable"))
 
@@ -579,38 +643,48 @@ def _token_requests(mock: AiohttpClientMocker) -> list[str]:
 async def test_eu_region_checks_the_units_api(
     hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
 ) -> None:
-    """Outside North America the check lists the organization's units on the EU host."""
+    """Outside North America: Amazon's LWA, then the organization's units on the EU host."""
     organization_id = "amzn1.alexa.unit.did.EUORGANIZATION"
+    typed = {
+        "client_id": "amzn1.application-oa2-client.eu",
+        "client_secret": "secret",
+        "refresh_token": "Atzr|pasted",
+    }
     result = await _start(hass, "refresh_token")
-    result = await _configure(
-        hass,
-        result,
-        {
-            "client_id": "amzn1.application-oa2-client.eu",
-            "client_secret": "secret",
-            "refresh_token": "Atzr|pasted",
-        },
-    )
     result = await _configure(hass, result, {CONF_REGION: "eu"})
-    assert result["step_id"] == "organization"
+    assert result["step_id"] == "refresh_token"
 
     _amazon(aioclient_mock, None, None)
-    result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
-    assert result["step_id"] == "organization"
-    assert result["errors"] == {"base": "cannot_connect"}
+    result = await _configure(hass, result, typed)
+    assert result["step_id"] == "refresh_token"
+    assert result["errors"] == {"base": "lwa_unreachable"}
+    assert result["description_placeholders"] == {"lwa_url": "https://api.amazon.com"}
+    assert _typed(result) == typed
 
     _amazon(aioclient_mock, "Atzr|rotated", (404, {"message": "The unit wasn't found."}))
+    result = await _configure(hass, result, typed)
+    assert result["step_id"] == "organization"
+    assert _token_requests(aioclient_mock) == ["Atzr|pasted"]
     result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
     assert result["errors"] == {"base": "forbidden_organization"}
-    assert _token_requests(aioclient_mock) == ["Atzr|pasted"]
 
     hotel = {
         "id": "amzn1.alexa.unit.did.HOTEL",
         "name": {"type": "PLAIN", "value": {"text": "Hotel"}},
     }
-    _amazon(aioclient_mock, "Atzr|rotated", (200, {"results": [hotel]}))
+    organization = {
+        "id": organization_id,
+        "name": {"type": "PLAIN", "value": {"text": "Hôtel du Lac"}},
+    }
+    _amazon(
+        aioclient_mock,
+        "Atzr|rotated",
+        (200, {"results": [hotel]}),
+        (organization_id, organization),
+    )
     result = await _configure(hass, result, {CONF_ORGANIZATION_ID: organization_id})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "Hôtel du Lac"
     assert result["data"] == {
         CONF_AUTH_METHOD: AUTH_METHOD_TOKEN,
         "client_id": "amzn1.application-oa2-client.eu",
@@ -622,7 +696,7 @@ async def test_eu_region_checks_the_units_api(
         CONF_REGION: "EU",
         CONF_ORGANIZATION_ID: organization_id,
     }
-    # The retry used the access token LWA handed out the time before: no new refresh.
+    # The retry used the access token LWA handed out on the credentials form.
     assert _token_requests(aioclient_mock) == []
     assert {h["Authorization"] for m, _u, _d, h in aioclient_mock.mock_calls if m == "GET"} == {
         "Bearer Atza|access"
@@ -644,6 +718,7 @@ async def test_login_with_amazon_creates_entry(
     hass_client_no_auth: ClientFactory,
 ) -> None:
     """Authorization code with PKCE against the simulator's LWA, then the organization."""
+    simulator.sim.state.organization_name = "Harbor View Apartments"
     result = await _start(hass, "region")
     assert result["step_id"] == "region"
     result = await _configure(hass, result, {CONF_REGION: REGION_CUSTOM})
@@ -670,6 +745,7 @@ async def test_login_with_amazon_creates_entry(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     # The access token from the sign-in served the check: no extra refresh.
     assert _token_route_count(simulator) == before
+    assert result["title"] == "Harbor View Apartments"
     data = result["data"]
     token = data["token"]
     assert data == {
@@ -759,18 +835,33 @@ async def test_reauth_with_refresh_token(
     assert result["step_id"] == "reauth_confirm"
     result = await _configure(hass, result, {"next_step_id": "refresh_token"})
     assert result["step_id"] == "refresh_token"
-    assert _suggested(result, "client_id") == simulator.credentials.client_id
+    # The stored secret is not sent back to the browser: only the client ID is filled in.
+    assert _typed(result) == {
+        "client_id": simulator.credentials.client_id,
+        "client_secret": None,
+        "refresh_token": None,
+    }
 
-    # The old, revoked token: refused.
-    result = await _configure(hass, result, _credentials_input(simulator, old_token))
+    # The old, revoked token: refused, on the form, with what was typed kept.
+    typed = _credentials_input(simulator, old_token)
+    result = await _configure(hass, result, typed)
     assert result["step_id"] == "refresh_token"
-    assert result["errors"] == {"base": "invalid_auth"}
+    assert result["errors"] == {"refresh_token": "invalid_refresh_token"}
+    assert _typed(result) == typed
+
+    # A wrong secret: said so.
+    fresh = simulator.sim.new_refresh_token()
+    typed = {**_credentials_input(simulator, fresh), "client_secret": "wrong"}
+    result = await _configure(hass, result, typed)
+    assert result["errors"] == {"client_secret": "invalid_client_secret"}
+    assert _typed(result) == typed
 
     # A good token, but the client is no longer granted: refused by the API (403).
-    fresh = simulator.sim.new_refresh_token()
     await _admin(simulator, "PUT", "/client", {"granted": False})
-    result = await _configure(hass, result, _credentials_input(simulator, fresh))
+    typed = _credentials_input(simulator, fresh)
+    result = await _configure(hass, result, typed)
     assert result["errors"] == {"base": "forbidden_organization"}
+    assert _typed(result) == typed
     assert not _is_active(simulator, fresh)
 
     # Granted again, the same input is submitted again: the rotated token is used.
@@ -954,6 +1045,15 @@ async def test_reconfigure_with_credentials_unavailable(
 
 # --- Options --------------------------------------------------------------------------------
 
+# What the options form must offer: default, minimum, maximum and unit of each number.
+NUMBERS = {
+    CONF_INVENTORY_INTERVAL: (15, 1, 1440, "min"),
+    CONF_OCCUPANCY_INTERVAL: (5, 1, 1440, "min"),
+    CONF_ENDPOINT_INTERVAL: (2, 2, 1440, "min"),
+    CONF_DEVICE_GRACE: (24, 1, 720, "h"),
+    CONF_SKILLS_INTERVAL: (6, 1, 168, "h"),
+}
+
 
 async def test_options_flow(
     hass: HomeAssistant, simulator: RunningSimulator, loaded_entry: MockConfigEntry
@@ -962,11 +1062,24 @@ async def test_options_flow(
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
-    assert _default(result, CONF_INVENTORY_INTERVAL) == 15
-    assert _default(result, CONF_OCCUPANCY_INTERVAL) == 5
-    assert _default(result, CONF_ENDPOINT_INTERVAL) == 2
-    assert _default(result, CONF_DEVICE_GRACE) == 24
-    assert _default(result, CONF_SKILLS_INTERVAL) == 6
+    for key, (default, minimum, maximum, unit) in NUMBERS.items():
+        assert _default(result, key) == default
+        config = _selector(result, key).config
+        assert (config["min"], config["max"], config["unit_of_measurement"], config["mode"]) == (
+            minimum,
+            maximum,
+            unit,
+            "box",
+        ), key
+        # Limits are in the field's description (and its error), not in its label.
+        placeholders = result["description_placeholders"] or {}
+        assert (placeholders[f"{key}_min"], placeholders[f"{key}_max"]) == (
+            str(minimum),
+            str(maximum),
+        )
+        step = EN["options"]["step"]["init"]
+        assert "{" + key + "_max}" in step["data_description"][key]
+        assert not re.search("minutes|hours", step["data"][key]), key
     assert _default(result, CONF_COMMUNITIES) == []
     selector = _selector(result, CONF_COMMUNITIES)
     communities = {c.id: c.name for c in simulator.sim.state.communities.values()}
@@ -1007,6 +1120,43 @@ async def test_options_flow(
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
     assert _default(result, CONF_INVENTORY_INTERVAL) == 30
     assert _default(result, CONF_COMMUNITIES) == [chosen]
+
+
+async def test_options_out_of_range(hass: HomeAssistant, config_entry: MockConfigEntry) -> None:
+    """Numbers outside their limits get translated errors naming them; nothing is saved."""
+    result = await hass.config_entries.options.async_init(config_entry.entry_id)
+    typed = {
+        CONF_INVENTORY_INTERVAL: 0,
+        CONF_OCCUPANCY_INTERVAL: 5,
+        CONF_ENDPOINT_INTERVAL: 1,
+        CONF_DEVICE_GRACE: 10000,
+        CONF_SKILLS_INTERVAL: 6,
+        CONF_COMMUNITIES: [],
+    }
+    result = await hass.config_entries.options.async_configure(result["flow_id"], typed)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {
+        CONF_INVENTORY_INTERVAL: "inventory_interval_out_of_range",
+        CONF_ENDPOINT_INTERVAL: "endpoint_interval_out_of_range",
+        CONF_DEVICE_GRACE: "device_removal_hours_out_of_range",
+    }
+    errors = EN["options"]["error"]
+    placeholders = result["description_placeholders"] or {}
+    assert errors[result["errors"][CONF_DEVICE_GRACE]].format(**placeholders) == (
+        "Enter from 1 to 720 hours."
+    )
+    assert errors[result["errors"][CONF_ENDPOINT_INTERVAL]].format(**placeholders) == (
+        "Enter from 2 to 1440 minutes."
+    )
+    # What was typed is kept, so only the wrong number needs fixing.
+    assert _suggested(result, CONF_INVENTORY_INTERVAL) == 0
+    assert _suggested(result, CONF_DEVICE_GRACE) == 10000
+    assert config_entry.options == {}
+
+    fixed = {**typed, CONF_INVENTORY_INTERVAL: 1, CONF_ENDPOINT_INTERVAL: 2, CONF_DEVICE_GRACE: 720}
+    result = await hass.config_entries.options.async_configure(result["flow_id"], fixed)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert config_entry.options == fixed
 
 
 async def test_options_flow_entry_not_loaded(

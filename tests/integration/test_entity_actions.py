@@ -148,7 +148,10 @@ async def test_failed_write_raises_translated_error(
             **{ATTR_VALUE: 10},
         )
     assert err.value.translation_key == "action_failed"
-    assert (err.value.translation_placeholders or {}).get("action") == _entity(hass, key, "volume")
+    # The device by its name, in plain words: no HTTP status, no request ID.
+    name = _sim_endpoint(loaded_entry, simulator, key).friendly_name
+    assert (err.value.translation_placeholders or {}).get("targets") == name
+    assert "HTTP" not in str(err.value)
 
 
 async def test_write_succeeds_even_if_reading_back_fails(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from homeassistant.core import HomeAssistant
+from collections import Counter
+
+from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -28,15 +30,40 @@ def expected_offline(simulator: RunningSimulator, community_id: str) -> int:
     )
 
 
-def shown(hass: HomeAssistant, community_id: str) -> int:
-    """Return the community's sensor state as a number."""
+def expected_homes(simulator: RunningSimulator, community_id: str) -> dict[str, int]:
+    """Name the community's homes with devices offline (community too where names repeat)."""
+    state = simulator.sim.state
+    now = simulator.sim.clock.now()
+    names = Counter(home.name for home in state.homes.values())
+    found: Counter[str] = Counter()
+    for endpoint in state.endpoints.values():
+        home = state.homes.get(endpoint.unit_id or "")
+        if (
+            home is None
+            or home.community_id != community_id
+            or state.unit_is_private(home.id)
+            or endpoint.reachable(now)
+        ):
+            continue
+        community = state.communities[community_id].name
+        found[f"{community} {home.name}" if names[home.name] > 1 else home.name] += 1
+    return dict(found)
+
+
+def sensor_state(hass: HomeAssistant, community_id: str) -> State:
+    """Return the community's "Devices offline" state."""
     entity_id = er.async_get(hass).async_get_entity_id(
         "sensor", DOMAIN, f"{community_id}_offline_devices"
     )
     assert entity_id is not None
     state = hass.states.get(entity_id)
     assert state is not None
-    return int(state.state)
+    return state
+
+
+def shown(hass: HomeAssistant, community_id: str) -> int:
+    """Return the community's sensor state as a number."""
+    return int(sensor_state(hass, community_id).state)
 
 
 async def refresh_endpoints(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -75,6 +102,10 @@ async def test_each_community_counts_its_visible_offline_devices(
     await refresh_endpoints(hass, loaded_entry)
     assert shown(hass, first) == before + 2 == expected_offline(simulator, first)
     assert {c: shown(hass, c) for c in communities[1:]} == others
+    # The homes they are in are named, with how many of their devices are offline.
+    homes = sensor_state(hass, first).attributes["homes"]
+    assert homes == expected_homes(simulator, first)
+    assert sum(homes.values()) == before + 2
 
     # A resident moves into the home of one of them: Amazon hides its devices, and a
     # device the property manager cannot see is not counted.
@@ -84,3 +115,4 @@ async def test_each_community_counts_its_visible_offline_devices(
     await loaded_entry.runtime_data.occupancy.async_refresh()
     await refresh_endpoints(hass, loaded_entry)
     assert shown(hass, first) == expected_offline(simulator, first) < before + 2
+    assert sensor_state(hass, first).attributes["homes"] == expected_homes(simulator, first)

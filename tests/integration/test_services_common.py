@@ -52,6 +52,8 @@ MODULES = [
     "services_automations.py",
     "services_inventory.py",
     "services_devices.py",
+    "service_pick.py",
+    "refusals.py",
 ]
 
 
@@ -77,7 +79,9 @@ async def test_every_action_described_translated_and_iconed(
         translated = strings["services"][name]
         assert translated["name"]
         assert translated["description"]
-        assert set(translated.get("fields", {})) == set(description.get("fields", {})), name
+        fields = description.get("fields", {})
+        flat = {member for field, spec in fields.items() for member in spec.get("fields", [field])}
+        assert set(translated.get("fields", {})) == flat, name
         for field in translated.get("fields", {}).values():
             assert field["name"]
             assert field["description"]
@@ -94,6 +98,9 @@ def test_every_error_key_translated() -> None:
         used |= set(re.findall(r'refused\(\s*"(\w+)"', source))
         used |= set(re.findall(r'translation_key="(\w+)"', source))
         used |= set(re.findall(r'"(action_\w+)"', source))
+        used |= set(re.findall(r'_error\(\s*"(\w+)"', source))
+    # The causes of Amazon's refusals (refusals.py picks one key per cause).
+    used |= set(re.findall(r'return "(\w+)"', (PACKAGE / "refusals.py").read_text()))
     used |= {refusal for _allowed, refusal, _requested in TRANSITIONS.values()}
     missing = used - set(strings)
     assert not missing
@@ -111,7 +118,12 @@ async def test_service_error_kinds(hass: HomeAssistant, loaded_entry: MockConfig
     failed = service_error(hass, loaded_entry, "x", AspServerError("boom", status=503))
     assert not isinstance(failed, ServiceValidationError)
     assert failed.translation_key == "action_failed"
-    assert failed.translation_placeholders == {"action": "x", "error": "boom"}
+    assert failed.translation_placeholders == {
+        "targets": "the organization",
+        "skill_id": "",
+        "reason": "",
+    }
+    assert "boom" not in str(failed)  # the raw failure stays in the debug log
 
 
 async def test_send_refused_by_the_client(action: Action) -> None:

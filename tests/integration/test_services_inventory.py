@@ -140,7 +140,7 @@ async def test_delete_community_with_homes(
             hass, "delete_community", {"community_id": communities(simulator)[0]}, response=False
         ),
     )
-    assert "still has homes" in placeholders["error"]
+    assert "still has homes" in placeholders["reason"]
 
 
 @pytest.mark.parametrize(

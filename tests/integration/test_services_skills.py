@@ -286,7 +286,13 @@ async def test_enable_community_without_homes(
     assert simulator.sim.stats.total == 0
 
 
-@pytest.mark.parametrize(("status", "key"), API_FAILURES)
+# A 404 on a skill action, its units checked first, means Amazon doesn't know the skill.
+SKILL_FAILURES = [
+    pytest.param(404, "skill_unknown", id="404") if p.values[0] == 404 else p for p in API_FAILURES
+]
+
+
+@pytest.mark.parametrize(("status", "key"), SKILL_FAILURES)
 async def test_enable_api_failures(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -294,7 +300,7 @@ async def test_enable_api_failures(
     status: int,
     key: str,
 ) -> None:
-    """A single enablement that fails is a translated error with Amazon's message."""
+    """A single enablement that fails is a plain sentence naming the home (or skill)."""
     fail_next(simulator, status, r"/v1/skills/[^/]+/enablements$")
     placeholders = await expect_error(
         HomeAssistantError,
@@ -303,7 +309,8 @@ async def test_enable_api_failures(
             hass, "enable_skill", {"unit_id": homes(simulator)[0], "skill_id": skill(simulator)}
         ),
     )
-    assert placeholders["action"] == "enable_skill"
+    assert placeholders["targets"] == simulator.sim.state.homes[homes(simulator)[0]].name
+    assert placeholders["skill_id"] == skill(simulator)
 
 
 @pytest.mark.parametrize(("status", "key"), API_FAILURES)
@@ -326,8 +333,9 @@ async def test_batch_api_failures(
         ),
     )
     assert placeholders["count"] == "2"
-    # The batch request's own failure, not a unit's.
-    assert f"/enablements/batch failed with HTTP {status}: " in placeholders["error"]
+    # The batch request's own failure, in plain words (the first unit's).
+    assert "HTTP" not in placeholders["reason"]
+    assert "request id" not in placeholders["reason"]
 
 
 async def test_batch_auth_failure(
@@ -374,7 +382,7 @@ async def test_disable_failures(
     skill_id = skill(simulator)
     await expect_error(
         HomeAssistantError,
-        "action_not_found",
+        "skill_not_enabled",
         lambda: call(hass, "disable_skill", {"unit_id": homes(simulator)[0], "skill_id": skill_id}),
     )
     await expect_error(
@@ -418,7 +426,7 @@ async def test_list_failures(
     """Nothing readable is an error."""
     await expect_error(
         HomeAssistantError,
-        "action_forbidden",
+        "home_private",
         lambda: call(hass, "list_skill_enablements", {"unit_id": homes(simulator)[PRIVATE]}),
     )
     fail_next(simulator, 500, r"/v1/skills/enablements$")

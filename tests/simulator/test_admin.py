@@ -60,6 +60,7 @@ async def test_counters_and_log(api: Api, anon: Api, sim: Simulator) -> None:
 
 async def test_summary_and_homes(anon: Api, sim: Simulator) -> None:
     summary = (await anon.get("/_admin/state")).json
+    assert summary["organizationName"] == sim.state.organization_name
     assert summary["homes"] == 16
     assert sum(summary["homesByState"].values()) == 16
     assert summary["endpoints"] == 16 * 5 + 4

@@ -153,6 +153,30 @@ async def test_hung_request_ends_when_the_client_gives_up(
     assert log["requests"][-1]["status"] == 499
 
 
+async def test_log_numbers_requests_as_they_arrive(
+    server: RunningSimulator, anon: Api, api: Api
+) -> None:
+    """A hung request is logged after the retry that follows it; its arrival says first."""
+    await _script(anon, {"kind": "hang", "hang_seconds": 30})
+    timeout = aiohttp.ClientTimeout(total=0.3)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        with pytest.raises(TimeoutError):
+            await session.get(
+                server.base_url + "/v2/endpoints",
+                params={"owner": "~caller"},
+                headers={"Authorization": f"Bearer {api.token}"},
+            )
+    assert (await api.get(ENDPOINTS[0], params=ENDPOINTS[1])).status == 200
+    for _ in range(40):
+        log = (await anon.get("/_admin/requests", params={"route": "/v2/endpoints"})).json
+        if len(log["requests"]) == 2:
+            break
+        await asyncio.sleep(0.05)
+    retry, hung = log["requests"]  # finish order: the retry ended first
+    assert (hung["fault"], retry["fault"]) == ("hang", None)
+    assert hung["arrival"] < retry["arrival"]
+
+
 async def test_hang_that_runs_out_is_503(api: Api, anon: Api) -> None:
     await _script(anon, {"kind": "hang", "hang_seconds": 0.1})
     assert (await api.get(ENDPOINTS[0], params=ENDPOINTS[1])).status == 503

@@ -43,6 +43,7 @@ from .exceptions import (
     AspTimeoutError,
     AspValidationError,
     BatchItemError,
+    error_class_for,
 )
 from .models import (
     EXPAND_WITH_STATE,
@@ -187,6 +188,7 @@ __all__ = [
     "all_of",
     "any_of",
     "collect_pages",
+    "error_class_for",
     "match",
     "paginate",
 ]

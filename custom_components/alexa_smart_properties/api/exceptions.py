@@ -31,10 +31,13 @@ class AspError(Exception):
         code: str | None = None,
         error_type: str | None = None,
         item_errors: tuple[BatchItemError, ...] = (),
+        detail: str | None = None,
     ) -> None:
         """Store what is known of the failure."""
         super().__init__(message)
         self.message = message
+        self.detail = detail
+        """The service's own words for the failure (its error body's message), if any."""
         self.status = status
         """HTTP status of the response, when there was one."""
         self.request_id = request_id
@@ -92,10 +95,16 @@ class AspRateLimitError(AspError):
         request_id: str | None = None,
         code: str | None = None,
         error_type: str | None = None,
+        detail: str | None = None,
     ) -> None:
         """Store the server's `Retry-After` in seconds (None when it sent none)."""
         super().__init__(
-            message, status=status, request_id=request_id, code=code, error_type=error_type
+            message,
+            status=status,
+            request_id=request_id,
+            code=code,
+            error_type=error_type,
+            detail=detail,
         )
         self.retry_after = retry_after
         """Seconds the server asked to wait, or None when it did not say."""
@@ -116,3 +125,16 @@ class AspValidationError(AspError, ValueError):
         """Store the name of the offending field."""
         super().__init__(message)
         self.field = field
+
+
+def error_class_for(status: int) -> type[AspError]:
+    """Return the error class an HTTP error status stands for."""
+    if status >= 500:
+        return AspServerError
+    return {
+        400: AspBadRequestError,
+        401: AspAuthenticationError,
+        403: AspForbiddenError,
+        404: AspNotFoundError,
+        429: AspRateLimitError,
+    }.get(status, AspError)

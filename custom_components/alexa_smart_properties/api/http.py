@@ -16,16 +16,12 @@ from yarl import URL
 from .auth import AbstractAuth
 from .const import DEFAULT_REQUEST_TIMEOUT, REQUEST_ID_HEADER, Region
 from .exceptions import (
-    AspAuthenticationError,
-    AspBadRequestError,
     AspConnectionError,
     AspError,
-    AspForbiddenError,
     AspInvalidResponseError,
-    AspNotFoundError,
     AspRateLimitError,
-    AspServerError,
     AspTimeoutError,
+    error_class_for,
 )
 from .models.common import JsonObject, next_token, req_list
 from .models.skills import parse_batch_errors
@@ -299,9 +295,18 @@ def _error_for(method: str, url_path: str, raw: _RawResponse, *, token: str) -> 
         )
     if item_errors and code is None:
         code = item_errors[0].error_code
+    # The service's own words, each cause once (a batch repeats it per item).
+    detail = (
+        " ".join(dict.fromkeys(e.error_description for e in item_errors if e.error_description))
+        if item_errors
+        else api_message
+    ) or None
+    if token:
+        api_message = api_message.replace(token, _REDACTED) if api_message else None
+        detail = detail.replace(token, _REDACTED) if detail else None
     message = f"{method} {url_path} failed with HTTP {status}"
     if api_message:
-        message += f": {api_message.replace(token, _REDACTED) if token else api_message}"
+        message += f": {api_message}"
     if status == 429:
         return AspRateLimitError(
             message,
@@ -309,23 +314,14 @@ def _error_for(method: str, url_path: str, raw: _RawResponse, *, token: str) -> 
             request_id=request_id,
             code=code,
             error_type=error_type,
+            detail=detail,
         )
-    error_class: type[AspError] = AspError
-    if status == 400:
-        error_class = AspBadRequestError
-    elif status == 401:
-        error_class = AspAuthenticationError
-    elif status == 403:
-        error_class = AspForbiddenError
-    elif status == 404:
-        error_class = AspNotFoundError
-    elif status >= 500:
-        error_class = AspServerError
-    return error_class(
+    return error_class_for(status)(
         message,
         status=status,
         request_id=request_id,
         code=code,
         error_type=error_type,
         item_errors=item_errors,
+        detail=detail,
     )

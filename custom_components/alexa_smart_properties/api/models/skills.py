@@ -45,6 +45,8 @@ class SkillEnablement:
     stage: SkillStage | str | None = None
     account_link_status: AccountLinkStatus | str | None = None
     """None when the response has no accountLink (skills without account linking)."""
+    skill_name: str | None = None
+    """The skill's name, where the answer gives one (the documented records don't)."""
     raw: JsonObject = field(default_factory=dict, repr=False, compare=False, hash=False)
 
     @classmethod
@@ -60,6 +62,7 @@ class SkillEnablement:
             status=parse_enum(SkillEnablementStatus, req_str(obj, "status", "SkillEnablement")),
             stage=opt_enum(SkillStage, skill.get("stage")),
             account_link_status=opt_enum(AccountLinkStatus, link.get("status")),
+            skill_name=name if isinstance(name := skill.get("name"), str) and name else None,
             raw=obj,
         )
 
