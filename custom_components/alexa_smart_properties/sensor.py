@@ -207,7 +207,18 @@ HOME_INVENTORY_SENSORS = (
 )
 
 
-class HomeInventorySensor(AspEntity[OccupancyCoordinator], SensorEntity):
+class FollowsInventory[C: OccupancyCoordinator | EndpointCoordinator](AspEntity[C]):
+    """An entity of another coordinator whose state also depends on the inventory."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the inventory coordinator too (homes, skills, automations)."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.inventory.async_add_listener(self._handle_coordinator_update)
+        )
+
+
+class HomeInventorySensor(FollowsInventory[OccupancyCoordinator], SensorEntity):
     """Skills or automations of a home (read by the inventory coordinator)."""
 
     entity_description: HomeInventorySensorDescription
@@ -221,13 +232,6 @@ class HomeInventorySensor(AspEntity[OccupancyCoordinator], SensorEntity):
         """Create the sensor for one home."""
         super().__init__(coordinator, home_id, description.key)
         self.entity_description = description
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the inventory coordinator too, which owns these numbers."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.inventory.async_add_listener(self._handle_coordinator_update)
-        )
 
     @property
     def available(self) -> bool:
@@ -259,7 +263,7 @@ class HomeInventorySensor(AspEntity[OccupancyCoordinator], SensorEntity):
 # --- Organization: the request budget --------------------------------------------------
 
 
-class RequestBudgetSensor(AspEntity[EndpointCoordinator], SensorEntity):
+class RequestBudgetSensor(FollowsInventory[EndpointCoordinator], SensorEntity):
     """Requests per hour the polls plan for this estate and these options.
 
     Follows the inventory (homes, skills, automations) and the endpoints (listing pages).
@@ -276,13 +280,6 @@ class RequestBudgetSensor(AspEntity[EndpointCoordinator], SensorEntity):
         """Create the sensor for the organization's device."""
         super().__init__(coordinator, key, "request_budget")
         self._plan = plan
-
-    async def async_added_to_hass(self) -> None:
-        """Follow the inventory coordinator too: homes and their skills change the plan."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.inventory.async_add_listener(self._handle_coordinator_update)
-        )
 
     @property
     def available(self) -> bool:

@@ -8,12 +8,13 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntry
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.alexa_smart_properties.const import SCHEDULE_TICK
+from custom_components.alexa_smart_properties.const import DOMAIN, SCHEDULE_TICK
 from simulator.embed import RunningSimulator
 
 
@@ -76,3 +77,13 @@ def state(hass: HomeAssistant, entity_id: str) -> State:
     current = hass.states.get(entity_id)
     assert current is not None, f"{entity_id} has no state"
     return current
+
+
+def reauth_flows(hass: HomeAssistant, entry: ConfigEntry) -> list[str]:
+    """Return the IDs of the reauthentication flows in progress for `entry`."""
+    return [
+        flow["flow_id"]
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_REAUTH
+        and flow["context"].get("entry_id") == entry.entry_id
+    ]

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.alexa_smart_properties.api.models import OccupancyState
-from custom_components.alexa_smart_properties.const import DOMAIN, PENDING_OCCUPANCY_INTERVAL
+from custom_components.alexa_smart_properties.const import PENDING_OCCUPANCY_INTERVAL
 from custom_components.alexa_smart_properties.data import AspConfigEntry
 from simulator.embed import RunningSimulator
 
-from .helpers import admin, advance
+from .helpers import admin, advance, reauth_flows
 from .service_helpers import call
 
 TOKEN_ROUTE = "POST /auth/o2/token"
 QUIET = timedelta(minutes=30)
-
-
-def _reauth_flows(hass: HomeAssistant, entry: AspConfigEntry) -> list[str]:
-    return [
-        flow["flow_id"]
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-        if flow["context"]["source"] == SOURCE_REAUTH
-        and flow["context"].get("entry_id") == entry.entry_id
-    ]
 
 
 def _refused_refreshes(simulator: RunningSimulator) -> int:
@@ -59,7 +50,7 @@ async def test_withdrawn_grant_stops_every_request_until_reauth(
     await advance(hass, simulator, PENDING_OCCUPANCY_INTERVAL)
     # The pending poll met the refusal: one refresh refused, then nothing more.
     assert _refused_refreshes(simulator) == 1
-    assert len(_reauth_flows(hass, loaded_entry)) == 1
+    assert len(reauth_flows(hass, loaded_entry)) == 1
 
     simulator.sim.stats.reset()
     start = dt_util.utcnow()
@@ -72,10 +63,10 @@ async def test_withdrawn_grant_stops_every_request_until_reauth(
         await hass.async_block_till_done(wait_background_tasks=True)
     sent = [f"{e['method']} {e['path']}" for e in simulator.sim.stats.log]
     assert simulator.sim.stats.total == 0, f"{len(sent)} requests after the refusal: {sent[:5]}"
-    assert len(_reauth_flows(hass, loaded_entry)) == 1
+    assert len(reauth_flows(hass, loaded_entry)) == 1
 
     # The user signs in again with a new token: polling resumes, the change is settled.
-    flow_id = _reauth_flows(hass, loaded_entry)[0]
+    flow_id = reauth_flows(hass, loaded_entry)[0]
     result = await hass.config_entries.flow.async_configure(
         flow_id, {"next_step_id": "refresh_token"}
     )
@@ -97,4 +88,4 @@ async def test_withdrawn_grant_stops_every_request_until_reauth(
     async_fire_time_changed(hass, start + elapsed + PENDING_OCCUPANCY_INTERVAL)
     await hass.async_block_till_done(wait_background_tasks=True)
     assert simulator.sim.stats.total > 0, "requests resume after the new sign-in"
-    assert not _reauth_flows(hass, loaded_entry)
+    assert not reauth_flows(hass, loaded_entry)

@@ -38,7 +38,7 @@ import pytest
 from homeassistant.components.button import SERVICE_PRESS
 from homeassistant.components.light import ATTR_BRIGHTNESS
 from homeassistant.components.number import ATTR_VALUE, SERVICE_SET_VALUE
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -60,6 +60,7 @@ from simulator.core import SimulatorConfig
 from simulator.embed import RunningSimulator, start_simulator
 from simulator.state import Occ
 from tests.integration.conftest import entry_data
+from tests.integration.helpers import reauth_flows
 
 from .expected import REFRESH_ROUTES, Expected, Window, applied_writes, sim_device_units
 
@@ -341,15 +342,6 @@ def _coordinators(entry: AspConfigEntry) -> tuple[AspCoordinator[Any], ...]:
     return runtime.inventory, runtime.occupancy, runtime.endpoints
 
 
-def _reauth_flows(hass: HomeAssistant, entry: AspConfigEntry) -> list[str]:
-    return [
-        flow["flow_id"]
-        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
-        if flow["context"]["source"] == SOURCE_REAUTH
-        and flow["context"].get("entry_id") == entry.entry_id
-    ]
-
-
 async def _grant_withdrawn_then_sign_in(
     hass: HomeAssistant,
     entry: AspConfigEntry,
@@ -395,7 +387,7 @@ async def _grant_withdrawn_then_sign_in(
     assert len(refused) == 1, refused
     after = [e for e in entries if e["arrival"] > refused[0]["arrival"]]
     assert after == [], f"{len(after)} requests after LWA refused the grant"
-    flows = _reauth_flows(hass, entry)
+    flows = reauth_flows(hass, entry)
     assert len(flows) == 1
     figures.withdrawn = {
         "requests_until_refused": len(entries),
