@@ -209,6 +209,13 @@ def _remove_vanished(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> None
     ):
         return  # judge only on a complete, fresh picture
     keys = current_device_keys(entry)
+    # The same devices under the same privacy verdicts as last time: nothing can have
+    # vanished since (a device going offline must not walk 12,000 devices).
+    judged_for = (keys, runtime.occupancy.data)
+    last = runtime.devices_pruned_for
+    if last is not None and last[1] is judged_for[1] and last[0] == keys:
+        return
+    runtime.devices_pruned_for = judged_for
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         key = device_key(device)
         if key is None or key in keys or _hidden_by_privacy(entry, registry, device):
