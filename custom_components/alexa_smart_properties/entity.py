@@ -115,6 +115,19 @@ class AspEndpointEntity(AspEntity[EndpointCoordinator]):
         """Return the endpoint as listed now (its features hold the state)."""
         return self.coordinator.data.get(self.device_key)
 
+    async def async_added_to_hass(self) -> None:
+        """Note what the state Home Assistant writes once the entity is added comes from."""
+        await super().async_added_to_hass()
+        self._seen = self._sources()
+
+    def _sources(self) -> tuple[bool, bool, object]:
+        coordinator = self.coordinator
+        return (
+            coordinator.last_update_success,
+            self.device_key in coordinator.data.visible,
+            self.state_inputs(),
+        )
+
     @callback
     def _handle_coordinator_update(self) -> None:
         """Return at once when the endpoint is the very object last seen, as visible.
@@ -124,12 +137,7 @@ class AspEndpointEntity(AspEntity[EndpointCoordinator]):
         to the next): a refresh of 6,000 endpoints in which one device changed works out
         the availability of that device's entities only.
         """
-        coordinator = self.coordinator
-        seen = (
-            coordinator.last_update_success,
-            self.device_key in coordinator.data.visible,
-            self.state_inputs(),
-        )
+        seen = self._sources()
         if seen != self._seen:
             self._seen = seen
             super()._handle_coordinator_update()
