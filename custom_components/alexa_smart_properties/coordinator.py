@@ -134,7 +134,9 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
         self._throttled_refreshes = 0
         self._clear_issue("throttled")
         self._fetch_succeeded()
-        return data
+        # Nothing new: keep the very object, so that what is worked out once per data
+        # (device sync, request plan, labels, verdicts) stays worked out.
+        return self.data if data == self.data else data
 
     @abstractmethod
     async def _async_fetch(self) -> T:
