@@ -134,7 +134,9 @@ class AspCoordinator[T](DataUpdateCoordinator[T]):
         self._throttled_refreshes = 0
         self._clear_issue("throttled")
         self._fetch_succeeded()
-        return data
+        # Nothing new: keep the very object, so that what is worked out once per data
+        # (device sync, request plan, labels, verdicts) stays worked out.
+        return self.data if data == self.data else data
 
     @abstractmethod
     async def _async_fetch(self) -> T:
@@ -244,6 +246,26 @@ class InventoryCoordinator(AspCoordinator[InventoryData]):
         self.residential = has_residential_apis(entry.data)
         self._community_hints = PageHints()
         self._home_hints: dict[str, PageHints] = {}
+        # Worked out once per data: every community's offline count asks (20 at 2,000 homes).
+        self._homes_index: tuple[InventoryData | None, dict[str, list[Home]]] = (None, {})
+        self._labels: tuple[InventoryData | None, Mapping[str, str]] = (None, {})
+
+    def homes_of(self, community_id: str) -> list[Home]:
+        """Return the homes of a community in the current data (`InventoryData.homes_of`)."""
+        data = self.data
+        if self._homes_index[0] is not data:
+            index: dict[str, list[Home]] = {}
+            for home in data.homes.values():
+                index.setdefault(home.home_community_id, []).append(home)
+            self._homes_index = (data, index)
+        return list(self._homes_index[1].get(community_id, ()))
+
+    def home_labels(self) -> Mapping[str, str]:
+        """Return the current data's `InventoryData.home_labels`."""
+        data = self.data
+        if self._labels[0] is not data:
+            self._labels = (data, data.home_labels())
+        return self._labels[1]
 
     def _fetch_failed(self, err: AspError) -> None:
         # The organization's listing refused: access to it was withdrawn.
@@ -540,15 +562,24 @@ class EndpointVerdicts[V]:
 
     def judge(self, endpoints: Mapping[str, Endpoint]) -> list[tuple[str, Endpoint, V]]:
         """Return each endpoint (by key) with its verdict, judging only new objects."""
-        before = self._kept
-        kept: dict[str, tuple[Endpoint, V]] = {}
-        for key, endpoint in endpoints.items():
-            verdict = before.get(key)
-            if verdict is None or verdict[0] is not endpoint:
-                verdict = (endpoint, self._judge(endpoint))
-            kept[key] = verdict
-        self._kept = kept
+        kept = self._update(endpoints)
         return [(key, endpoint, verdict) for key, (endpoint, verdict) in kept.items()]
+
+    def accepted(self, endpoints: Mapping[str, Endpoint]) -> list[str]:
+        """Return the keys of the endpoints whose verdict is true."""
+        return [key for key, (_, verdict) in self._update(endpoints).items() if verdict]
+
+    def _update(self, endpoints: Mapping[str, Endpoint]) -> dict[str, tuple[Endpoint, V]]:
+        # In place: every platform judges every refresh, and most endpoints are unchanged.
+        kept, judge = self._kept, self._judge
+        for key, endpoint in endpoints.items():
+            verdict = kept.get(key)
+            if verdict is None or verdict[0] is not endpoint:
+                kept[key] = (endpoint, judge(endpoint))
+        if len(kept) != len(endpoints):  # every key of `endpoints` is kept: some vanished
+            for key in [key for key in kept if key not in endpoints]:
+                del kept[key]
+        return kept
 
 
 class EndpointCoordinator(AspCoordinator[EndpointData]):

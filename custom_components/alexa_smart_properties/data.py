@@ -30,6 +30,8 @@ class AspRuntimeData:
     endpoints: EndpointCoordinator
     devices_registered_from: tuple[InventoryData, EndpointData] | None = None
     """The data the devices were last registered from (`devices.async_sync_devices`)."""
+    devices_pruned_for: tuple[set[str], object] | None = None
+    """The device keys and occupancy data the last removal of vanished devices judged."""
     scheduler: PollScheduler | None = None
     """What polls the coordinators, a slice at a time (set once the entry is set up)."""
     recent_refusals: list[dict[str, Any]] = field(default_factory=list)

@@ -16,7 +16,7 @@ from homeassistant.helpers import device_registry as dr
 
 from .api.models import Endpoint
 from .const import CONF_ORGANIZATION_ID, DOMAIN
-from .coordinator import EndpointData
+from .coordinator import EndpointData, InventoryData
 from .data import AspConfigEntry
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def _sync(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> Iterator[None]:
     # Coordinators replace their data when a refresh changes it, never change it in place,
     # and an unchanged endpoint is the very object it was (`Endpoint.from_api`).
     last_inventory, last_endpoints = runtime.devices_registered_from or (None, EndpointData())
-    if inventory is last_inventory:
+    if last_inventory is not None and _same_devices(inventory, last_inventory):
         # Homes and communities as registered; only endpoints that changed are looked at.
         labels: dict[str, str] | None = None
         for key, endpoint in endpoints.visible.items():
@@ -126,6 +126,19 @@ def _sync(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> Iterator[None]:
         yield
     runtime.devices_registered_from = (inventory, endpoints)
     _remove_vanished(registry, entry)
+
+
+def _same_devices(inventory: InventoryData, registered: InventoryData) -> bool:
+    """Tell whether the homes and communities are as registered from `registered`.
+
+    A refresh that finds nothing new still brings new (equal) data: without a listener
+    called, but the next endpoint change would otherwise register every home again.
+    """
+    return inventory is registered or (
+        inventory.communities == registered.communities
+        and inventory.homes == registered.homes
+        and inventory.unit_names == registered.unit_names
+    )
 
 
 def _ensure(
@@ -209,6 +222,13 @@ def _remove_vanished(registry: dr.DeviceRegistry, entry: AspConfigEntry) -> None
     ):
         return  # judge only on a complete, fresh picture
     keys = current_device_keys(entry)
+    # The same devices under the same privacy verdicts as last time: nothing can have
+    # vanished since (a device going offline must not walk 12,000 devices).
+    judged_for = (keys, runtime.occupancy.data)
+    last = runtime.devices_pruned_for
+    if last is not None and last[1] is judged_for[1] and last[0] == keys:
+        return
+    runtime.devices_pruned_for = judged_for
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         key = device_key(device)
         if key is None or key in keys or _hidden_by_privacy(entry, registry, device):

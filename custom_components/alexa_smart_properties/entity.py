@@ -90,6 +90,8 @@ class AspHomeOccupancyEntity(AspEntity[OccupancyCoordinator]):
 class AspEndpointEntity(AspEntity[EndpointCoordinator]):
     """An entity of an endpoint; unavailable while the privacy rule hides the endpoint."""
 
+    _seen: tuple[bool, bool, object] | None = None
+
     def __init__(self, coordinator: EndpointCoordinator, device_key: str, key: str) -> None:
         """Attach the entity to its endpoint's device."""
         super().__init__(coordinator, device_key, key)
@@ -112,6 +114,33 @@ class AspEndpointEntity(AspEntity[EndpointCoordinator]):
     def state_inputs(self) -> object:
         """Return the endpoint as listed now (its features hold the state)."""
         return self.coordinator.data.get(self.device_key)
+
+    async def async_added_to_hass(self) -> None:
+        """Note what the state Home Assistant writes once the entity is added comes from."""
+        await super().async_added_to_hass()
+        self._seen = self._sources()
+
+    def _sources(self) -> tuple[bool, bool, object]:
+        coordinator = self.coordinator
+        return (
+            coordinator.last_update_success,
+            self.device_key in coordinator.data.visible,
+            self.state_inputs(),
+        )
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Return at once when the endpoint is the very object last seen, as visible.
+
+        Availability follows from the refresh's success, the endpoint's visibility and the
+        endpoint itself (immutable; an unchanged one is the same object from one refresh
+        to the next): a refresh of 6,000 endpoints in which one device changed works out
+        the availability of that device's entities only.
+        """
+        seen = self._sources()
+        if seen != self._seen:
+            self._seen = seen
+            super()._handle_coordinator_update()
 
     def write_error(self, err: AspError) -> HomeAssistantError:
         """Return the translated error of a write Amazon refused or failed."""
@@ -222,7 +251,7 @@ async def async_add_endpoint_entities(
     verdicts = EndpointVerdicts(predicate)
 
     def accepted_keys() -> list[str]:
-        return [key for key, _, accepted in verdicts.judge(endpoints.data.visible) if accepted]
+        return verdicts.accepted(endpoints.data.visible)
 
     await async_add_entities_for_new_keys(
         entry,

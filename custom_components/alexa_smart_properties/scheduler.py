@@ -112,7 +112,7 @@ class PollScheduler:
         self._missed = 0
         self._quiet_until = 0.0
         """While Amazon asked to wait (429 with Retry-After): polls queue up meanwhile."""
-        self._plan: tuple[object, object, RequestPlan] | None = None
+        self._plan: tuple[object, int, RequestPlan] | None = None
 
     @callback
     def async_start(self) -> None:
@@ -129,8 +129,11 @@ class PollScheduler:
     def plan(self) -> RequestPlan:
         """Return the planned requests per hour for the estate as last read."""
         inventory, endpoints = self.inventory.data, self.endpoints.data
-        if self._plan is None or self._plan[0] is not inventory or self._plan[1] is not endpoints:
-            self._plan = (inventory, endpoints, plan_requests(inventory, endpoints, self.intervals))
+        # Endpoints count only by their listing's pages: a device going offline leaves the
+        # plan as it was, and the inventory's part (every home's) is not worked out again.
+        listing = endpoint_requests(endpoints)
+        if self._plan is None or self._plan[0] is not inventory or self._plan[1] != listing:
+            self._plan = (inventory, listing, plan_requests(inventory, endpoints, self.intervals))
         return self._plan[2]
 
     @callback

@@ -102,7 +102,7 @@ class CommunitySensor(CommunityCountSensor[OccupancyCoordinator]):
     @property
     def native_value(self) -> int:
         """Return the count."""
-        homes = self.coordinator.inventory.data.homes_of(self.device_key)
+        homes = self.coordinator.inventory.homes_of(self.device_key)
         wanted = self.entity_description.state
         if wanted is None:
             return len(homes)
@@ -126,7 +126,7 @@ class CommunityOfflineDevicesSensor(CommunityCountSensor[EndpointCoordinator]):
     def _offline_homes(self) -> dict[str, int]:
         """Return each of the community's homes with a device offline: how many, by name."""
         offline = self.coordinator.offline_by_unit()
-        inventory = self.coordinator.inventory.data
+        inventory = self.coordinator.inventory
         homes = [home for home in inventory.homes_of(self.device_key) if offline[home.id]]
         if not homes:
             return {}

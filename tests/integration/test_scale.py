@@ -170,6 +170,23 @@ async def test_one_device_offline_writes_only_its_entities(
     assert looked_at.call_count == 1, "one device looked at, not every device"
 
 
+async def test_one_device_offline_after_an_unchanged_inventory_looks_at_one_device(
+    hass: HomeAssistant, loaded_entry: AspConfigEntry, simulator: RunningSimulator
+) -> None:
+    """An unchanged inventory refresh: the homes stay registered, not registered again."""
+    runtime = loaded_entry.runtime_data
+    inventory_before = runtime.inventory.data
+    await runtime.inventory.async_refresh()
+    assert runtime.inventory.data == inventory_before
+    endpoint = next(e for e in runtime.endpoints.data.visible.values() if e.reachable is True)
+    await admin(hass, simulator, "PUT", f"/endpoints/{endpoint.id}/connectivity", {"online": False})
+    with patch.object(devices, "_ensure", wraps=devices._ensure) as looked_at:
+        await runtime.endpoints.async_refresh()
+        await hass.async_block_till_done()
+    assert runtime.endpoints.data.get(f"serial_{endpoint.serial_number}") is not None
+    assert looked_at.call_count == 1, "one device looked at, not every home again"
+
+
 async def test_unchanged_refresh_registers_no_device(
     hass: HomeAssistant, loaded_entry: AspConfigEntry
 ) -> None:
