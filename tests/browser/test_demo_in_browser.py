@@ -511,6 +511,8 @@ def pick_home_as_target(page: Page, name: str) -> None:
     headline = re.compile(rf"^\s*{re.escape(name)}\s*$")
     page.locator("[slot='headline']").filter(has_text=headline).first.click()
     page.locator("ha-selector-target").get_by_text(name, exact=True).first.wait_for()
+    # The list closes before the picked home shows as a chip (with "Exclude target").
+    expect(page.get_by_role("button", name="Exclude target")).to_be_visible()
 
 
 def test_10_action_with_only_a_home_picked(page: Page, stack: Stack) -> None:
